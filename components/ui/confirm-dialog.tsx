@@ -1,0 +1,44 @@
+"use client";
+
+import { useEffect, useRef, type ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+
+/** A modal confirm step for dangerous actions; native <dialog> gives focus trapping and Escape. */
+export function ConfirmDialog(props: {
+  open: boolean;
+  title: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  pending?: boolean;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    if (!d) return;
+    if (props.open && !d.open) d.showModal();
+    if (!props.open && d.open) d.close();
+  }, [props.open]);
+  return (
+    <dialog
+      ref={ref}
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onCancel();
+      }}
+      aria-labelledby="confirm-title"
+      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+    >
+      <h2 id="confirm-title" className="text-lg font-semibold">{props.title}</h2>
+      {props.children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{props.children}</div>}
+      <div className="mt-6 flex justify-end gap-2">
+        <Button variant="secondary" onClick={props.onCancel} disabled={props.pending}>Cancel</Button>
+        <Button variant={props.danger ? "danger" : "primary"} onClick={props.onConfirm} disabled={props.pending} autoFocus>
+          {props.pending ? "Working…" : props.confirmLabel}
+        </Button>
+      </div>
+    </dialog>
+  );
+}

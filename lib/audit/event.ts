@@ -1,0 +1,62 @@
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+
+export type ActorType = "user" | "agent" | "system";
+
+export interface Actor {
+  type: ActorType;
+  id: string;
+  name: string;
+}
+
+export interface RequestMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+/** What a caller says happened; the chain adds seq, time and hashes. */
+export interface AuditInput {
+  actor: Actor;
+  action: string;
+  target: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+  policyVersion?: number;
+  generation?: number;
+  request?: RequestMeta;
+}
+
+/** The exact object whose canonical JSON is hashed. Missing values are null, never absent. */
+export interface HashedEvent {
+  seq: number;
+  at: string;
+  actor: Actor;
+  action: string;
+  target: string;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  policyVersion: number | null;
+  generation: number | null;
+  request: { ip: string | null; userAgent: string | null };
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** JSON round trip: drops undefined and turns Dates into strings, as jsonb storage would. */
+export function toJsonValue(v: unknown): unknown {
+  return v === undefined ? null : JSON.parse(JSON.stringify(v));
+}
+
+/** RFC 8785 (JCS) canonical JSON, so any verifier in any language gets the same bytes. */
+export function canonicalJson(value: unknown): string {
+  const out = canonicalize(value);
+  if (out === undefined) throw new Error("value cannot be represented as canonical JSON");
+  return out;
+}
+
+/** hash = SHA-256(prevHash ‖ canonical JSON of the event), hex encoded. */
+export function chainHash(prevHash: string, event: HashedEvent): string {
+  return createHash("sha256").update(prevHash).update(canonicalJson(event)).digest("hex");
+}

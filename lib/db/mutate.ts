@@ -1,0 +1,37 @@
+import type { AuditInput } from "@/lib/audit/event";
+import { appendAudit } from "@/lib/audit/append";
+import { assertCan, type Permission } from "@/lib/auth/permissions";
+import type { Principal } from "@/lib/auth/principal";
+import type { Db, Tx } from "@/lib/db/client";
+import { bumpGeneration } from "@/lib/db/generation";
+
+export interface MutationContext {
+  db: Db;
+  principal: Principal;
+  /** Checked inside the transaction; `null` only for system work such as the seed. */
+  permission: Permission | null;
+}
+
+export type AuditDraft = Omit<AuditInput, "actor" | "request" | "generation">;
+
+/**
+ * The shape of every change: one transaction that checks the permission, writes the new state,
+ * bumps the generation and appends the audit event. Either all of it commits or none does.
+ */
+export async function mutate<T>(
+  ctx: MutationContext,
+  change: (tx: Tx) => Promise<{ result: T; audit: AuditDraft }>,
+): Promise<{ result: T; generation: number }> {
+  return ctx.db.$transaction(async (tx) => {
+    if (ctx.permission !== null) assertCan(ctx.principal.role, ctx.permission);
+    const { result, audit } = await change(tx);
+    const generation = await bumpGeneration(tx);
+    await appendAudit(tx, {
+      ...audit,
+      actor: ctx.principal.actor,
+      request: ctx.principal.request,
+      generation,
+    });
+    return { result, generation };
+  });
+}

@@ -1,0 +1,117 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
+import { PrismaClient, type Db } from "@/lib/db/client";
+import { applyMigrations } from "@/lib/db/migrate";
+import { GENERATION_CHANNEL } from "@/lib/db/generation";
+import { EventBus } from "@/lib/events";
+
+export type StoreKind = "pglite" | "postgres";
+
+export interface Store {
+  kind: StoreKind;
+  prisma: Db;
+  bus: EventBus;
+  /** Runs raw SQL with no Prisma involved (tests, maintenance scripts). */
+  rawQuery(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** postgresql://… selects PostgreSQL; otherwise PGlite. */
+  databaseUrl?: string;
+  /** PGlite data directory; undefined keeps the database in memory (tests). */
+  dataDir?: string;
+  migrate?: boolean;
+  log?: (msg: string) => void;
+}
+
+function parseGeneration(payload: string, bus: EventBus): void {
+  const generation = Number(payload);
+  if (Number.isFinite(generation)) bus.emitGeneration({ generation });
+}
+
+async function openPglite(opts: OpenStoreOptions): Promise<Store> {
+  if (opts.dataDir) mkdirSync(path.resolve(opts.dataDir), { recursive: true });
+  const db = opts.dataDir ? new PGlite(path.resolve(opts.dataDir)) : new PGlite();
+  await db.waitReady;
+  const factory = new PrismaPGlite(db);
+  if (opts.migrate !== false) await applyMigrations({ adapterFactory: factory, log: opts.log });
+  const bus = new EventBus();
+  // NOTIFY is transactional, so listeners hear a generation only once its change committed.
+  const unlisten = await db.listen(GENERATION_CHANNEL, (payload) => parseGeneration(payload, bus));
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  return {
+    kind: "pglite",
+    prisma,
+    bus,
+    rawQuery: async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows,
+    close: async () => {
+      await unlisten();
+      await prisma.$disconnect();
+      await db.close();
+    },
+  };
+}
+
+/** One dedicated connection per instance LISTENs; it reconnects with backoff if cut. */
+function listenPostgres(url: string, bus: EventBus, log: (m: string) => void) {
+  let client: pg.Client | undefined;
+  let closed = false;
+  let delay = 100;
+  const connect = async () => {
+    if (closed) return;
+    const c = new pg.Client({ connectionString: url });
+    c.on("notification", (n) => n.payload && parseGeneration(n.payload, bus));
+    c.on("error", (err) => {
+      log(`generation listener lost its connection: ${err.message}`);
+      c.end().catch(() => {});
+      if (!closed) setTimeout(connect, (delay = Math.min(delay * 2, 5000)));
+    });
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${GENERATION_CHANNEL}`);
+      client = c;
+      delay = 100;
+    } catch (err) {
+      log(`generation listener could not connect: ${(err as Error).message}`);
+      c.end().catch(() => {});
+      if (!closed) setTimeout(connect, (delay = Math.min(delay * 2, 5000)));
+    }
+  };
+  return {
+    ready: connect(),
+    close: async () => {
+      closed = true;
+      await client?.end().catch(() => {});
+    },
+  };
+}
+
+async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store> {
+  const log = opts.log ?? (() => {});
+  if (opts.migrate !== false) await applyMigrations({ adapterFactory: new PrismaPg({ connectionString: url }), log });
+  const bus = new EventBus();
+  const listener = listenPostgres(url, bus, log);
+  await listener.ready;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  return {
+    kind: "postgres",
+    prisma,
+    bus,
+    rawQuery: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
+    close: async () => {
+      await listener.close();
+      await prisma.$disconnect();
+      await pool.end().catch(() => {});
+    },
+  };
+}
+
+export function openStore(opts: OpenStoreOptions): Promise<Store> {
+  return opts.databaseUrl ? openPostgres(opts.databaseUrl, opts) : openPglite(opts);
+}

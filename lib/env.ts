@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+// Every environment variable Governor reads, validated in one place. Empty strings count as
+// unset so that `FOO= npm start` behaves like leaving FOO out. The README's configuration table
+// mirrors this schema.
+const optional = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const flag = z.preprocess((v) => v === "1" || v === "true", z.boolean());
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.preprocess((v) => (v === "" ? undefined : v), z.string().default("0.0.0.0")),
+  DATABASE_URL: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, "must start with postgresql://")
+      .optional(),
+  ),
+  GOVERNOR_DATA_DIR: z.preprocess((v) => (v === "" ? undefined : v), z.string().default(".data")),
+  GOVERNOR_SECRET: optional,
+  GOVERNOR_PUBLIC_URL: optional,
+  GOVERNOR_TRUST_PROXY: flag,
+  GOVERNOR_SESSION_MAX_AGE: z.coerce.number().int().min(60).default(8 * 60 * 60),
+  GOVERNOR_DEMO_PASSWORD: optional,
+  GOVERNOR_DEMO_AGENT_TOKEN: optional,
+  GOVERNOR_DEMO_OPS_AGENT_TOKEN: optional,
+  GOVERNOR_ALLOW_SEED: flag,
+  GOVERNOR_OIDC_ISSUER: optional,
+  GOVERNOR_OIDC_CLIENT_ID: optional,
+  GOVERNOR_OIDC_CLIENT_SECRET: optional,
+  GOVERNOR_OIDC_ROLE_CLAIM: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z.string().default("governor_role"),
+  ),
+  GOVERNOR_OIDC_DEFAULT_ROLE: optional,
+  GOVERNOR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+let cached: Env | undefined;
+
+/** Reads and validates the environment once; a bad value stops the process with its name. */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = EnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change process.env between cases; this forgets the cached copy. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}

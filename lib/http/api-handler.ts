@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { assertCan } from "@/lib/auth/permissions";
+import { readGeneration } from "@/lib/db/generation";
+import type { Store } from "@/lib/db/store";
+import { env } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { ADMIN_ROUTES } from "@/lib/http/admin-routes";
+import { authenticate } from "@/lib/http/authenticate";
+import { clientIp, sendError, sendJson } from "@/lib/http/node-http";
+import { compileRoutes, matchRoute } from "@/lib/http/router";
+import { VERSION } from "@/lib/version";
+
+const adminRoutes = compileRoutes(ADMIN_ROUTES);
+
+/** True when the path belongs to the API that server.ts answers without Next. */
+export function isApiPath(pathname: string): boolean {
+  return pathname === "/api/health" || pathname.startsWith("/api/v1/");
+}
+
+// GET /api/health – liveness, which store is in use, and the current generation
+async function health(store: Store, res: ServerResponse): Promise<void> {
+  const generation = await readGeneration(store.prisma);
+  sendJson(res, 200, { status: "ok", store: store.kind, generation, version: VERSION });
+}
+
+export async function handleApi(req: IncomingMessage, res: ServerResponse, store: Store): Promise<void> {
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname === "/api/health") return await health(store, res);
+
+    const match = matchRoute(adminRoutes, req.method ?? "GET", url.pathname);
+    if (!match) throw new AppError("not_found", `No API endpoint at ${req.method} ${url.pathname}.`);
+    if ("methodNotAllowed" in match) {
+      res.setHeader("allow", match.methodNotAllowed.join(", "));
+      throw new AppError("bad_request", `${req.method} is not supported on ${url.pathname}; use ${match.methodNotAllowed.join(" or ")}.`);
+    }
+    const request = { ip: clientIp(req, env().GOVERNOR_TRUST_PROXY), userAgent: req.headers["user-agent"] };
+    const principal = await authenticate(store, req, request);
+    assertCan(principal.role, match.route.permission);
+    const body = await match.route.handler({ req, res, url, params: match.params, principal, store });
+    if (!res.headersSent) sendJson(res, match.route.status ?? 200, body);
+  } catch (err) {
+    if (!res.headersSent) sendError(res, err);
+    else res.destroy();
+  }
+}

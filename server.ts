@@ -1,0 +1,68 @@
+// One process: the API (/api/health, /api/v1/*) is answered here on bare node:http, because
+// the decision path must not pay for Next's request pipeline (see ARCHITECTURE.md, "Why a
+// custom server"); every other request goes to Next, which serves the console.
+import http from "node:http";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import next from "next";
+import { bootstrap } from "@/lib/bootstrap";
+import { authSecret } from "@/lib/auth/secret";
+import { env } from "@/lib/env";
+import { handleApi, isApiPath } from "@/lib/http/api-handler";
+import { clientIp } from "@/lib/http/node-http";
+import { CLIENT_IP_HEADER } from "@/lib/http/client-ip-header";
+
+async function main() {
+  const dev = process.argv.includes("--dev");
+  const e = env();
+  const publicUrl = e.GOVERNOR_PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  // next-auth reads these from the environment; set them before Next loads its config.
+  process.env.NEXTAUTH_URL ??= publicUrl;
+  process.env.NEXTAUTH_SECRET = authSecret();
+
+  const boot = await bootstrap(publicUrl);
+  if (boot.seeded) console.log("[governor] Seeded the demo world on the empty database.");
+  if (boot.credentialsFile) console.log(`[governor] Demo credentials were written to ${boot.credentialsFile}`);
+  else if (!boot.seeded && existsSync(path.resolve(e.GOVERNOR_DATA_DIR, "credentials.txt"))) {
+    console.log(`[governor] Demo credentials: ${path.resolve(e.GOVERNOR_DATA_DIR, "credentials.txt")}`);
+  }
+  if (boot.seedRefused) console.log(`[governor] Database is empty and the seed was refused: ${boot.seedRefused}`);
+
+  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: e.PORT });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? "/").split("?", 1)[0]!;
+    if (isApiPath(pathname)) return void handleApi(req, res, boot.store);
+    // Next's handlers cannot see the socket; pass the address on, overwriting anything a
+    // client sent under the same name so it cannot spoof login throttling.
+    req.headers[CLIENT_IP_HEADER] = clientIp(req, e.GOVERNOR_TRUST_PROXY);
+    void handleNext(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(e.PORT, e.HOST, () => {
+    console.log(`[governor] Console and API on ${publicUrl} (store: ${boot.store.kind}${dev ? ", dev mode" : ""})`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[governor] ${signal}: finishing requests in flight, then closing the store.`);
+    const force = setTimeout(() => process.exit(1), 30_000);
+    force.unref();
+    server.close(async () => {
+      await boot.store.close().catch((err) => console.error("[governor] closing the store failed:", err));
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err) => {
+  console.error("[governor] failed to start:", err);
+  process.exit(1);
+});

@@ -8,6 +8,8 @@ const nextConfig = {
     "@prisma/adapter-pg",
     "@prisma/client",
     "pg",
+    "@prisma/schema-engine-wasm",
+    "@prisma/driver-adapter-utils",
   ],
   poweredByHeader: false,
   reactStrictMode: true,

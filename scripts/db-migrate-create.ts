@@ -2,7 +2,8 @@
 // changes in prisma/schema.prisma, like `prisma migrate dev --create-only`, but offline. The dev
 // database is a throwaway in-memory PGlite, so no server is needed and no real data is touched.
 import { PGlite } from "@electric-sql/pglite";
-import { applyMigrations, createMigration, pgliteAdapterFactory } from "../lib/db/migrate";
+import { PrismaPGlite } from "pglite-prisma-adapter";
+import { applyMigrations, createMigration } from "../lib/db/migrate";
 
 const name = process.argv[2];
 // Prisma would accept more, but the name becomes a directory name shared across platforms.
@@ -16,7 +17,7 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 
 const db = new PGlite();
 try {
-  const adapterFactory = pgliteAdapterFactory(db);
+  const adapterFactory = new PrismaPGlite(db);
   // Replaying the history first proves every existing migration still applies cleanly.
   await applyMigrations({ adapterFactory });
   const dir = await createMigration({ adapterFactory, name });

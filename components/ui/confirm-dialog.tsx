@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, type ReactNode } from "react";
+import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
 /** A modal confirm step for dangerous actions; native <dialog> gives focus trapping and Escape. */
@@ -15,6 +15,7 @@ export function ConfirmDialog(props: {
   onCancel: () => void;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
@@ -28,10 +29,10 @@ export function ConfirmDialog(props: {
         e.preventDefault();
         props.onCancel();
       }}
-      aria-labelledby="confirm-title"
+      aria-labelledby={titleId}
       className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
-      <h2 id="confirm-title" className="text-lg font-semibold">{props.title}</h2>
+      <h2 id={titleId} className="text-lg font-semibold">{props.title}</h2>
       {props.children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{props.children}</div>}
       <div className="mt-6 flex justify-end gap-2">
         <Button variant="secondary" onClick={props.onCancel} disabled={props.pending}>Cancel</Button>

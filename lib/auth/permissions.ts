@@ -41,10 +41,7 @@ export function can(role: unknown, permission: string): boolean {
 }
 
 export function assertCan(role: unknown, permission: Permission): void {
-  if (!can(role, permission)) {
-    throw new AppError(
-      "forbidden",
-      `Your role (${String(role)}) does not have the permission "${permission}". Roles that do: ${PERMISSIONS[permission].join(", ")}.`,
-    );
-  }
+  if (can(role, permission)) return;
+  const holders = Object.hasOwn(PERMISSIONS, permission) ? PERMISSIONS[permission].join(", ") : "none (unknown permission)";
+  throw new AppError("forbidden", `Your role (${String(role ?? "none")}) does not have the permission "${permission}". Roles that do: ${holders}.`);
 }

@@ -4,14 +4,9 @@
 // _prisma_migrations table), so the native `prisma migrate deploy` still works where available.
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { PrismaPGlite } from "pglite-prisma-adapter";
-import type {
-  SqlDriverAdapter,
-  SqlMigrationAwareDriverAdapterFactory,
-} from "@prisma/driver-adapter-utils";
+import type { SqlMigrationAwareDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import type { MigrationList, SchemaEngine, SchemaFilter } from "@prisma/schema-engine-wasm";
-import { createSchemaEngine } from "./schema-engine";
+import { withSchemaEngine } from "./schema-engine";
 
 export const DEFAULT_MIGRATIONS_DIR = path.resolve("prisma/migrations");
 export const DEFAULT_SCHEMA_PATH = path.resolve("prisma/schema.prisma");
@@ -32,7 +27,7 @@ type Common = {
 export async function applyMigrations(
   opts: Common & { migrationsDir?: string },
 ): Promise<{ applied: string[] }> {
-  const list = await loadMigrations(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
+  const list = await loadMigrations(path.resolve(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR));
   return withEngine(opts, async (engine) => {
     const out = await engine.applyMigrations({ migrationsList: list, filters: NO_FILTER });
     for (const name of out.appliedMigrationNames) opts.log?.(`applied ${name}`);
@@ -90,22 +85,6 @@ export async function diffAgainstSchema(opts: Common): Promise<string> {
   return out.exitCode === 2 ? (out.stdout ?? "") : "";
 }
 
-/**
- * A PGlite adapter factory whose shadow database is a fresh in-memory PGlite that is closed
- * after use. PrismaPGlite's own connectToShadowDb never closes its PGlite, whose timers then
- * keep the process alive for about 10 s after the work is done.
- */
-export function pgliteAdapterFactory(db: PGlite): SqlMigrationAwareDriverAdapterFactory {
-  const factory = new PrismaPGlite(db);
-  factory.connectToShadowDb = async () => {
-    const shadow = new PGlite();
-    const adapter = await new PrismaPGlite(shadow).connect();
-    adapter.dispose = () => (shadow.closed ? Promise.resolve() : shadow.close());
-    return adapter;
-  };
-  return factory;
-}
-
 /** Loads the migrations directory the way the Prisma CLI does (sorted by directory name). */
 async function loadMigrations(baseDir: string): Promise<MigrationList> {
   const lockContent = await readFile(path.join(baseDir, LOCKFILE), "utf8").catch(() => null);
@@ -137,54 +116,24 @@ async function readSchema(schemaPath = DEFAULT_SCHEMA_PATH) {
   return { path: p, content: await readFile(p, "utf8") };
 }
 
-/**
- * Runs `fn` with a fresh engine, then frees it and disposes every connection it opened (freeing
- * the wasm engine does not close them: a pg pool left open would block DROP DATABASE and keep
- * the process alive).
- */
+/** Runs `fn` with an engine for schema.prisma on the adapter's database, then closes it. */
 async function withEngine<T>(opts: Common, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
-  const opened: SqlDriverAdapter[] = [];
-  const track = async (p: Promise<SqlDriverAdapter>) => {
-    const a = await p;
-    opened.push(a);
-    return a;
-  };
-  const f = opts.adapterFactory;
-  const tracked: SqlMigrationAwareDriverAdapterFactory = {
-    provider: f.provider,
-    adapterName: f.adapterName,
-    connect: () => track(f.connect()),
-    connectToShadowDb: () => track(f.connectToShadowDb()),
-  };
-  const schema = await readSchema(opts.schemaPath);
-  let engine: SchemaEngine | undefined;
-  try {
-    engine = await createSchemaEngine(tracked, schema, engineLogger(opts.log));
-    return await fn(engine);
-  } catch (e) {
-    throw toError(e);
-  } finally {
-    engine?.free();
-    for (const a of opened) await a.dispose().catch(() => {});
-  }
+  return withSchemaEngine(opts.adapterFactory, await readSchema(opts.schemaPath), engineLogger(opts.log), fn);
 }
 
-// The engine logs JSON lines ({level, fields: {message}}); pass on just the readable part.
+// The engine logs JSON lines ({level, fields: {message}}) and is chatty at INFO on every run;
+// pass on only its warnings and errors (applyMigrations logs what it applied itself).
 function engineLogger(log?: (msg: string) => void) {
   return (line: string) => {
     if (!log) return;
+    let entry: { level?: string; fields?: { message?: string } } = {};
     try {
-      const { level, fields } = JSON.parse(line) as { level?: string; fields?: { message?: string } };
-      log(`[schema-engine] ${level ?? ""} ${fields?.message ?? line}`.trim());
+      entry = JSON.parse(line);
     } catch {
-      log(`[schema-engine] ${line}`);
+      return log(`[schema-engine] ${line}`);
+    }
+    if (entry.level === "WARN" || entry.level === "ERROR") {
+      log(`[schema-engine] ${entry.level} ${entry.fields?.message ?? line}`);
     }
   };
-}
-
-// The engine rejects with Error objects, but keep a guarantee for anything else it might throw.
-function toError(e: unknown): Error {
-  if (e instanceof Error) return e;
-  if (typeof e === "object" && e !== null && "message" in e) return new Error(String(e.message));
-  return new Error(typeof e === "string" ? e : JSON.stringify(e));
 }

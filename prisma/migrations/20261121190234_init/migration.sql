@@ -126,3 +126,28 @@ ALTER TABLE "ApiToken" ADD CONSTRAINT "ApiToken_agentId_fkey" FOREIGN KEY ("agen
 
 -- AddForeignKey
 ALTER TABLE "ApiToken" ADD CONSTRAINT "ApiToken_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- Hand-written below: Prisma's schema language cannot express triggers or seed rows.
+
+-- The audit log is hash-chained evidence: the database itself refuses UPDATE, DELETE and
+-- TRUNCATE, so no code path can rewrite or erase it (only a table owner who first disables
+-- these triggers can).
+CREATE FUNCTION governor_audit_append_only() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'AuditEvent is append-only: % refused', TG_OP
+    USING HINT = 'Audit events can only be inserted; record a new event instead.';
+END;
+$$;
+
+CREATE TRIGGER "AuditEvent_append_only"
+  BEFORE UPDATE OR DELETE ON "AuditEvent"
+  FOR EACH ROW EXECUTE FUNCTION governor_audit_append_only();
+
+-- TRUNCATE skips row triggers, so it needs its own statement-level one.
+CREATE TRIGGER "AuditEvent_no_truncate"
+  BEFORE TRUNCATE ON "AuditEvent"
+  FOR EACH STATEMENT EXECUTE FUNCTION governor_audit_append_only();
+
+-- The Generation singleton (id = 1) must exist before anything bumps it.
+INSERT INTO "Generation" ("id","value","updatedAt") VALUES (1,0,now());

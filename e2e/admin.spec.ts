@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { login, newClient } from "./helpers";
+
+test("an admin creates an agent token, sees it once, and revokes it after confirming", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "admin");
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Create token" });
+  await form.getByLabel("Name").fill("e2e support token");
+  await form.getByLabel("Agent").selectOption("support-bot");
+  await form.getByRole("button", { name: "Create token" }).click();
+  const secret = await page.getByTestId("new-token").textContent();
+  expect(secret).toMatch(/^gov_agent_/);
+
+  const row = page.getByTestId("tokens-table").getByRole("row", { name: /e2e support token/ });
+  await expect(row).toContainText("active");
+  await row.getByRole("button", { name: "Revoke" }).click();
+  const dialog = page.getByRole("dialog", { name: /Revoke "e2e support token"/ });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Revoke token" }).click();
+  await expect(row).toContainText("revoked");
+
+  await page.goto("/audit");
+  await expect(page.getByTestId("audit-table")).toContainText("token.revoke");
+  await page.getByRole("button", { name: "Verify chain" }).click();
+  await expect(page.getByTestId("verify-result")).toContainText("Chain intact");
+});
+
+test("an admin creates a user who can then sign in with that role", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "admin");
+  await page.goto("/admin");
+  const form = page.getByRole("form", { name: "Create user" });
+  await form.getByLabel("Username").fill("newcomer");
+  await form.getByLabel("Display name").fill("Nia Newcomer");
+  await form.getByLabel("Role").selectOption("auditor");
+  await form.getByLabel(/Password/).fill("newcomer-password");
+  await form.getByRole("button", { name: "Create user" }).click();
+  await expect(page.getByTestId("users-table")).toContainText("newcomer");
+
+  const other = await newClient(browser);
+  await login(other, "newcomer", "newcomer-password");
+  await expect(other.getByTestId("role-badge").first()).toHaveText("auditor");
+});

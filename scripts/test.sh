@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# npm test: unit + integration on PGlite, the same suite again on PostgreSQL when
+# TEST_DATABASE_URL is set, then the Playwright e2e specs against the built app in Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mapfile -t files < <(find lib scripts -name '*.test.ts' -not -path '*/generated/*' | sort)
+run_suite() {
+  node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+}
+
+echo "== Unit and integration tests on PGlite"
+GOVERNOR_TEST_STORE=pglite run_suite
+
+if [ -n "${TEST_DATABASE_URL:-}" ]; then
+  echo "== Integration tests again on PostgreSQL (${TEST_DATABASE_URL%%\?*})"
+  GOVERNOR_TEST_STORE=postgres run_suite
+else
+  echo "== TEST_DATABASE_URL is not set: skipping the PostgreSQL run"
+fi
+
+echo "== End-to-end specs in Chromium"
+node --import tsx scripts/build-if-needed.ts
+npx playwright test

@@ -91,13 +91,33 @@ function listenPostgres(url: string, bus: EventBus, log: (m: string) => void) {
   };
 }
 
+// Instances starting together must not apply the same migration twice: one session-level
+// advisory lock (distinct from the one the schema engine may take itself) makes them take turns.
+const MIGRATION_LOCK = 7_446_002;
+
+async function migrateUnderLock(url: string, log: (m: string) => void): Promise<void> {
+  const lock = new pg.Client({ connectionString: url });
+  lock.on("error", (e) => log(`migration lock connection: ${e.message}`));
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await applyMigrations({ adapterFactory: new PrismaPg({ connectionString: url }), log });
+  } finally {
+    await lock.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+    await lock.end();
+  }
+}
+
 async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store> {
   const log = opts.log ?? (() => {});
-  if (opts.migrate !== false) await applyMigrations({ adapterFactory: new PrismaPg({ connectionString: url }), log });
+  if (opts.migrate !== false) await migrateUnderLock(url, log);
   const bus = new EventBus();
   const listener = listenPostgres(url, bus, log);
   await listener.ready;
   const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // An idle connection that the server drops (restart, failover) must not crash the process;
+  // the pool replaces it on next use.
+  pool.on("error", (err) => log(`idle database connection lost: ${err.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     kind: "postgres",

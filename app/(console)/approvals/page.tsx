@@ -8,7 +8,7 @@ export default function ApprovalsPage() {
   return (
     <>
       <PageHeader title="Approvals" description="Agent actions waiting for reviewer quorum" />
-      <EmptyState title="Nothing is waiting for approval. Actions that need N-of-M reviewer approval appear here as soon as an agent requests them." />
+      <EmptyState title="Nothing is waiting for approval">Agent actions that need N-of-M reviewer approval appear here as soon as an agent requests them.</EmptyState>
     </>
   );
 }

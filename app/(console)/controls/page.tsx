@@ -8,7 +8,7 @@ export default function ControlsPage() {
   return (
     <>
       <PageHeader title="Controls" description="Kill switches, read-only and approval-all modes" />
-      <EmptyState title="No runtime control is active. Operators flip the global kill switch, per-tool, per-agent and per-tenant kills, and read-only or approval-all mode here." />
+      <EmptyState title="No runtime control is active">Operators flip the global kill switch, per-tool, per-agent and per-tenant kills, and read-only or approval-all mode here.</EmptyState>
     </>
   );
 }

@@ -8,7 +8,7 @@ export default function PolicyPage() {
   return (
     <>
       <PageHeader title="Policy" description="Policy versions and change sets" />
-      <EmptyState title="No policy version is published yet. Editors will write change sets against the versioned policy document here; every applied change set becomes a new immutable version." />
+      <EmptyState title="No policy version is published yet">Editors will write change sets against the versioned policy document here; every applied change set becomes a new immutable version.</EmptyState>
     </>
   );
 }

@@ -9,6 +9,7 @@ import { bootstrap } from "@/lib/bootstrap";
 import { authSecret } from "@/lib/auth/secret";
 import { env } from "@/lib/env";
 import { handleApi, isApiPath } from "@/lib/http/api-handler";
+import { openDataPlane } from "@/lib/dataplane/runtime";
 import { clientIp } from "@/lib/http/node-http";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-ip-header";
 
@@ -28,13 +29,15 @@ async function main() {
   }
   if (boot.seedRefused) console.log(`[governor] Database is empty and the seed was refused: ${boot.seedRefused}`);
 
+  const dataPlane = await openDataPlane(boot.store);
+
   const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: e.PORT });
   await app.prepare();
   const handleNext = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?", 1)[0]!;
-    if (isApiPath(pathname)) return void handleApi(req, res, boot.store);
+    if (isApiPath(pathname)) return void handleApi(req, res, dataPlane);
     // Next's handlers cannot see the socket; pass the address on, overwriting anything a
     // client sent under the same name so it cannot spoof login throttling.
     req.headers[CLIENT_IP_HEADER] = clientIp(req, e.GOVERNOR_TRUST_PROXY);
@@ -52,7 +55,10 @@ async function main() {
     console.log(`[governor] ${signal}: finishing requests in flight, then closing the store.`);
     const force = setTimeout(() => process.exit(1), 30_000);
     force.unref();
+    // Stream clients hold their connections open; closing the holder ends them with a retry hint.
+    dataPlane.holder.close();
     server.close(async () => {
+      await dataPlane.close().catch((err) => console.error("[governor] flushing the decision log failed:", err));
       await boot.store.close().catch((err) => console.error("[governor] closing the store failed:", err));
       process.exit(0);
     });

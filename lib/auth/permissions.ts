@@ -15,6 +15,9 @@ export const PERMISSIONS = {
   "controls.write": ["operator", "admin"],
   "policy.write": ["editor", "admin"],
   "rollouts.write": ["editor", "admin"],
+  // A grant widens what an agent may do for a while: the people who change policy or run
+  // incidents may issue one.
+  "grants.manage": ["operator", "editor", "admin"],
   "approvals.vote": ["reviewer", "admin"],
   "audit.read": ["auditor", "admin"],
   "audit.export": ["auditor", "admin"],

@@ -5,9 +5,19 @@ import { CreateTokenInput, createToken, listTokens, revokeToken } from "@/lib/au
 import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
 import { parseInput } from "@/lib/http/validate";
+import { SetControlInput, listControls, setControl } from "@/lib/controls/controls";
+import { CreateGrantInput, activeGrants, createGrant, revokeGrant } from "@/lib/grants/grants";
+import { headVersion, publishVersion } from "@/lib/policy/versions";
 import { CreateUserInput, UpdateUserInput, createUser, listUsers, updateUser } from "@/lib/users/users";
 
 const Reason = z.object({ reason: z.string().trim().max(500, "must be at most 500 characters").optional() }).optional();
+const PublishInput = z.object({
+  document: z.record(z.string(), z.unknown(), { error: "must be a policy document object" }),
+  reason: z.string().trim().min(1, "is required: say why the policy changes").max(500),
+  baseVersion: z.number().int().min(0).nullable().optional(),
+});
+const GrantCreate = CreateGrantInput;
+
 const AuditQuery = z.object({
   before: z.coerce.number().int().positive("must be a positive sequence number").optional(),
   limit: z.coerce.number().int().min(1, "must be at least 1").max(200, "must be at most 200").default(50),
@@ -92,6 +102,69 @@ export const ADMIN_ROUTES: Route[] = [
     path: "/api/v1/admin/audit/verify",
     permission: "audit.read",
     handler: async ({ store }) => verifyChain(store.prisma),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/controls",
+    permission: "console.read",
+    handler: async ({ store }) => ({ controls: await listControls(store.prisma) }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/controls",
+    permission: "controls.write",
+    handler: async ({ store, principal, req }) => {
+      const input = parseInput(SetControlInput, await readJson(req));
+      const { result, generation } = await setControl({ db: store.prisma, principal, input });
+      return { ...result, generation };
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/grants",
+    permission: "console.read",
+    handler: async ({ store }) => ({ grants: await activeGrants(store.prisma) }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/grants",
+    permission: "grants.manage",
+    status: 201,
+    handler: async ({ store, principal, req }) => {
+      const input = parseInput(GrantCreate, await readJson(req));
+      const { result, generation } = await createGrant({ db: store.prisma, principal, input });
+      return { grant: result, generation };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/grants/:id/revoke",
+    permission: "grants.manage",
+    handler: async ({ store, principal, req, params }) => {
+      const body = parseInput(Reason, await readJson(req));
+      const { result, generation } = await revokeGrant({ db: store.prisma, principal, grantId: params.id!, reason: body?.reason });
+      return { grant: result, generation };
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/policy",
+    permission: "console.read",
+    handler: async ({ store }) => {
+      const head = await headVersion(store.prisma);
+      const version = head === null ? null : await store.prisma.policyVersion.findUnique({ where: { number: head } });
+      return { head, version };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/policy/versions",
+    permission: "policy.write",
+    status: 201,
+    handler: async ({ store, principal, req }) => {
+      const input = parseInput(PublishInput, await readJson(req));
+      return publishVersion({ db: store.prisma, principal, document: input.document, reason: input.reason, baseVersion: input.baseVersion });
+    },
   },
   {
     method: "GET",

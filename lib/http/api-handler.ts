@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { assertCan } from "@/lib/auth/permissions";
 import { readGeneration } from "@/lib/db/generation";
-import type { Store } from "@/lib/db/store";
+import type { DataPlane } from "@/lib/dataplane/runtime";
+import { handleDataPlane, isDataPlanePath } from "@/lib/dataplane/routes";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { ADMIN_ROUTES } from "@/lib/http/admin-routes";
@@ -18,15 +19,17 @@ export function isApiPath(pathname: string): boolean {
 }
 
 // GET /api/health – liveness, which store is in use, and the current generation
-async function health(store: Store, res: ServerResponse): Promise<void> {
-  const generation = await readGeneration(store.prisma);
-  sendJson(res, 200, { status: "ok", store: store.kind, generation, version: VERSION });
+async function health(dp: DataPlane, res: ServerResponse): Promise<void> {
+  const generation = await readGeneration(dp.store.prisma);
+  sendJson(res, 200, { status: "ok", store: dp.store.kind, generation, version: VERSION, policyVersion: dp.holder.current.policyVersion });
 }
 
-export async function handleApi(req: IncomingMessage, res: ServerResponse, store: Store): Promise<void> {
+export async function handleApi(req: IncomingMessage, res: ServerResponse, dp: DataPlane): Promise<void> {
+  const store = dp.store;
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
-    if (url.pathname === "/api/health") return await health(store, res);
+    if (url.pathname === "/api/health") return await health(dp, res);
+    if (isDataPlanePath(url.pathname)) return await handleDataPlane(dp, req, res, url);
 
     const match = matchRoute(adminRoutes, req.method ?? "GET", url.pathname);
     if (!match) throw new AppError("not_found", `No API endpoint at ${req.method} ${url.pathname}.`);

@@ -7,6 +7,8 @@ import { generateTokenSecret, hashToken, tokenDisplayPrefix } from "@/lib/auth/t
 import type { Db } from "@/lib/db/client";
 import { mutate } from "@/lib/db/mutate";
 import { AppError } from "@/lib/errors";
+import { DEMO_POLICY } from "@/lib/policy/demo-policy";
+import { publishVersion } from "@/lib/policy/versions";
 
 export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
   { username: "admin", displayName: "Ada Admin", role: "admin" },
@@ -83,6 +85,7 @@ export async function seedDemo(db: Db, secrets: DemoSecrets): Promise<void> {
       },
     };
   });
+  await publishVersion({ db, principal: SYSTEM, permission: null, document: DEMO_POLICY, reason: "demo policy, seeded on first start" });
 }
 
 /** Writes only the secrets that were generated, once, readable by the owner alone. */

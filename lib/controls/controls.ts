@@ -1,0 +1,58 @@
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import type { Db } from "@/lib/db/client";
+import { mutate } from "@/lib/db/mutate";
+import { AppError } from "@/lib/errors";
+import { CONTROL_KINDS, TARGETED_CONTROLS, type ControlState } from "@/lib/policy/overlay";
+
+export const SetControlInput = z
+  .object({
+    control: z.enum(CONTROL_KINDS, { error: `must be one of ${CONTROL_KINDS.join(", ")}` }),
+    target: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").optional(),
+    active: z.boolean({ error: "must be true or false" }),
+    reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
+  })
+  .superRefine((v, ctx) => {
+    const targeted = TARGETED_CONTROLS.has(v.control);
+    if (targeted && !v.target) ctx.addIssue({ code: "custom", path: ["target"], message: `is required for ${v.control} (the ${v.control.split("_")[0]} to stop)` });
+    if (!targeted && v.target) ctx.addIssue({ code: "custom", path: ["target"], message: `must be omitted for ${v.control}, which is global` });
+  });
+export type SetControlInput = z.infer<typeof SetControlInput>;
+
+export function toControlState(row: { control: string; target: string; reason: string | null; setBy: string; setAt: Date }): ControlState {
+  return { control: row.control as ControlState["control"], target: row.target, reason: row.reason, setBy: row.setBy, setAt: row.setAt.toISOString() };
+}
+
+export async function listControls(db: Db): Promise<ControlState[]> {
+  return (await db.runtimeControl.findMany({ orderBy: [{ control: "asc" }, { target: "asc" }] })).map(toControlState);
+}
+
+/** Flips one runtime control: state, audit event and generation bump in one transaction. */
+export async function setControl(opts: { db: Db; principal: Principal; input: SetControlInput }) {
+  const { db, principal, input } = opts;
+  const target = input.target ?? "";
+  return mutate({ db, principal, permission: "controls.write" }, async (tx) => {
+    const before = await tx.runtimeControl.findUnique({ where: { control_target: { control: input.control, target } } });
+    if (input.active) {
+      await tx.runtimeControl.upsert({
+        where: { control_target: { control: input.control, target } },
+        create: { control: input.control, target, reason: input.reason ?? null, setById: principal.actor.id, setBy: principal.actor.name },
+        update: { reason: input.reason ?? null, setById: principal.actor.id, setBy: principal.actor.name, setAt: new Date() },
+      });
+    } else if (before) {
+      await tx.runtimeControl.delete({ where: { control_target: { control: input.control, target } } });
+    } else {
+      throw new AppError("conflict", `${input.control}${target ? ` on "${target}"` : ""} is not active, so there is nothing to lift.`);
+    }
+    return {
+      result: { control: input.control, target: target || null, active: input.active },
+      audit: {
+        action: input.active ? "control.activate" : "control.deactivate",
+        target: `control:${input.control}${target ? `:${target}` : ""}`,
+        before: before ? toControlState(before) : null,
+        after: input.active ? { control: input.control, target, active: true } : null,
+        reason: input.reason,
+      },
+    };
+  });
+}

@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import type { DataPlane } from "@/lib/dataplane/runtime";
+import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
+import { AppError } from "@/lib/errors";
+import { applyRateLimit, evaluate } from "@/lib/policy/evaluate";
+
+export type DecideInput = z.output<typeof DecideRequest>;
+export type DecideOutput = z.output<typeof DecideResponse>;
+
+export function assertActsFor(principal: Principal, agent: string): void {
+  if (principal.agentId !== agent) {
+    throw new AppError("forbidden", `This token belongs to agent "${principal.agentId}" and cannot act for "${agent}".`);
+  }
+}
+
+/**
+ * One decision: evaluate against the snapshot held now, consume rate-limit counters for calls
+ * that would run, log it (batched), answer. The snapshot is read once, so a change that lands
+ * mid-decision applies to the next decision, not half of this one.
+ */
+export async function decide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
+  const started = process.hrtime.bigint();
+  assertActsFor(principal, input.agent);
+  const snapshot = dp.holder.current;
+  const now = Date.now();
+  let ev = evaluate(input, snapshot, { now, cohort: "stable" });
+  let retryAfter: number | undefined;
+  if (ev.decision !== "deny" && ev.limits.length > 0) {
+    const exhausted = await dp.limiter.consume(ev.limits, now);
+    const limited = applyRateLimit(ev, exhausted, now);
+    ev = limited;
+    retryAfter = limited.retryAfter;
+  }
+  const decisionId = randomUUID();
+  const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+  dp.log.push({
+    id: decisionId,
+    at: new Date(now),
+    agentId: input.agent,
+    tenant: input.tenant,
+    session: input.session,
+    tool: input.tool,
+    request: input as object,
+    decision: ev.decision,
+    primitive: ev.primitive,
+    reasons: ev.reasons,
+    policyVersion: ev.policyVersion,
+    generation: ev.generation,
+    cohort: ev.cohort,
+    latencyUs,
+    tokenId: principal.tokenId ?? null,
+    grantId: ev.grantId ?? null,
+    failsafe: false,
+  });
+  return {
+    decision: ev.decision,
+    decisionId,
+    policyVersion: ev.policyVersion,
+    generation: ev.generation,
+    cohort: ev.cohort,
+    enforced: true,
+    primitive: ev.primitive,
+    reasons: ev.reasons,
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  };
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+// The policy document: what agents may do, as data. Versions of it are immutable rows; the
+// key paths editors change (tenants.acme.tier, agents.support-bot.allowed_tools,
+// tools.refund_payment.approval.quorum, …) are this structure written with dots.
+
+const Name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "must be 1–64 lowercase letters, digits, '_', '.' or '-'");
+
+export const TOOL_KINDS = ["read", "write", "send", "destructive", "schema"] as const;
+/** Kinds that change the world: read-only mode denies all of them. */
+export const MUTATING_KINDS: ReadonlySet<string> = new Set(["write", "send", "destructive", "schema"]);
+
+export const RateLimit = z.object({
+  count: z.number().int().min(0, "must be ≥ 0"),
+  window_s: z.number().int().min(1, "must be ≥ 1 second").max(86_400 * 31, "must be at most 31 days"),
+});
+export type RateLimit = z.infer<typeof RateLimit>;
+
+export const ApprovalRule = z.object({
+  quorum: z.number().int().min(1, "must be at least 1"),
+  group: Name,
+  expires_in_s: z.number().int().min(60).max(7 * 86_400).default(3600),
+  /** How many rejections resolve the request as rejected (1 = one veto). */
+  reject_threshold: z.number().int().min(1).default(1),
+});
+export type ApprovalRule = z.infer<typeof ApprovalRule>;
+
+export const Tool = z.object({
+  kind: z.enum(TOOL_KINDS),
+  description: z.string().max(500).default(""),
+  /** The trust zone the tool acts in. */
+  zone: Name.optional(),
+  /** What happens when Governor cannot be reached: deny (security_critical) or allow (operational). */
+  failsafe: z.enum(["security_critical", "operational"]).default("operational"),
+  reversal_required: z.boolean().default(false),
+  sandbox_grant_required: z.boolean().default(false),
+  approval: ApprovalRule.optional(),
+  /** Across every agent and tenant. */
+  rate_limit: RateLimit.optional(),
+  blast_radius: z.object({ max: z.number().min(0).max(1) }).optional(),
+});
+export type Tool = z.infer<typeof Tool>;
+
+export const Agent = z.object({
+  description: z.string().max(500).default(""),
+  allowed_tools: z.array(Name).default([]),
+  rate_limit: RateLimit.optional(),
+});
+
+export const Tier = z.object({
+  tools: z.array(Name).default([]),
+  /** Per tenant on this tier, per tool. */
+  rate_limits: z.record(Name, RateLimit).default({}),
+});
+
+export const Tenant = z.object({
+  tier: Name,
+  overrides: z
+    .object({
+      allow_tools: z.array(Name).default([]),
+      deny_tools: z.array(Name).default([]),
+      rate_limits: z.record(Name, RateLimit).default({}),
+    })
+    .default({ allow_tools: [], deny_tools: [], rate_limits: {} }),
+  /** Across all of this tenant's calls. */
+  rate_limit: RateLimit.optional(),
+});
+
+export const Zones = z.object({
+  names: z.array(Name).default([]),
+  /** Allowed origin → target crossings; same-zone calls are always allowed. */
+  crossings: z.array(z.object({ from: Name, to: Name })).default([]),
+  /** What a disallowed crossing becomes. */
+  on_violation: z.enum(["deny", "approval"]).default("deny"),
+});
+
+export const Flag = z.object({
+  percentage: z.number().min(0).max(100),
+  /** Tenants or agents that always get the flag. */
+  allow: z.array(Name).default([]),
+});
+
+export const PolicyDocument = z.object({
+  tools: z.record(Name, Tool).default({}),
+  agents: z.record(Name, Agent).default({}),
+  tiers: z.record(Name, Tier).default({}),
+  tenants: z.record(Name, Tenant).default({}),
+  reviewer_groups: z.record(Name, z.array(z.string().min(1))).default({}),
+  zones: Zones.default({ names: [], crossings: [], on_violation: "deny" }),
+  flags: z.record(Name, Flag).default({}),
+});
+export type PolicyDocument = z.output<typeof PolicyDocument>;
+export type PolicyDocumentInput = z.input<typeof PolicyDocument>;

@@ -1,0 +1,68 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "@/lib/audit/event";
+import type { Principal } from "@/lib/auth/principal";
+import type { Db, Tx } from "@/lib/db/client";
+import { mutate, type MutationContext } from "@/lib/db/mutate";
+import { AppError } from "@/lib/errors";
+import { zodFields } from "@/lib/http/validate";
+import { checkDocument, type Diagnostic } from "@/lib/policy/compile";
+import { PolicyDocument } from "@/lib/policy/document";
+
+export function documentHash(doc: PolicyDocument): string {
+  return createHash("sha256").update(canonicalJson(doc)).digest("hex");
+}
+
+/** Parses and checks a document; throws a 400 naming every key path that cannot work. */
+export function validateDocument(input: unknown): { document: PolicyDocument; warnings: Diagnostic[] } {
+  const parsed = PolicyDocument.safeParse(input);
+  if (!parsed.success) {
+    const fields = zodFields(parsed.error);
+    throw new AppError("validation_failed", `The policy document is invalid: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, { fields });
+  }
+  const { errors, warnings } = checkDocument(parsed.data);
+  if (errors.length) {
+    throw new AppError("validation_failed", `The policy cannot work: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, {
+      fields: errors.map((e) => ({ path: e.path, message: e.message })),
+    });
+  }
+  return { document: parsed.data, warnings };
+}
+
+export async function headVersion(db: Db | Tx): Promise<number | null> {
+  return (await db.policyHead.findUnique({ where: { id: 1 } }))?.version ?? null;
+}
+
+/**
+ * Writes a new immutable version and points the head at it, in one transaction with the audit
+ * event and the generation bump. The only way a version comes to exist.
+ */
+export async function publishVersion(opts: {
+  db: Db;
+  principal: Principal;
+  document: unknown;
+  reason?: string;
+  /** When given, refuse if the head has moved since (optimistic concurrency). */
+  baseVersion?: number | null;
+  permission?: MutationContext["permission"];
+}) {
+  const { document, warnings } = validateDocument(opts.document);
+  const sha256 = documentHash(document);
+  const { result, generation } = await mutate({ db: opts.db, principal: opts.principal, permission: opts.permission === undefined ? "policy.write" : opts.permission }, async (tx) => {
+    // Row lock on the head: concurrent publishers queue here and see each other's versions.
+    const head = (await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "PolicyHead" WHERE "id" = 1 FOR UPDATE`)[0]?.version ?? null;
+    if (opts.baseVersion !== undefined && opts.baseVersion !== head) {
+      throw new AppError("conflict", `The policy head moved to version ${head} since base version ${opts.baseVersion}; rebase and try again.`);
+    }
+    const latest = await tx.policyVersion.aggregate({ _max: { number: true } });
+    const number = (latest._max.number ?? 0) + 1;
+    await tx.policyVersion.create({
+      data: { number, parent: head, document: document as object, sha256, authorId: opts.principal.actor.id, author: opts.principal.actor.name, reason: opts.reason ?? null },
+    });
+    await tx.policyHead.upsert({ where: { id: 1 }, create: { id: 1, version: number }, update: { version: number } });
+    return {
+      result: { number, parent: head, sha256, warnings },
+      audit: { action: "policy.publish", target: `policy:v${number}`, before: head === null ? null : { version: head }, after: { version: number, sha256 }, reason: opts.reason, policyVersion: number },
+    };
+  });
+  return { ...result, generation };
+}

@@ -5,7 +5,6 @@ import { after, before, describe, it } from "node:test";
 import { openRateLimiter } from "@/lib/dataplane/rate-limiter";
 import { limitRule } from "@/lib/policy/compile";
 import { DEMO_POLICY } from "@/lib/policy/demo-policy";
-import type { PolicyDocumentInput } from "@/lib/policy/document";
 import { publishVersion } from "@/lib/policy/versions";
 import { startApiServer } from "@/lib/test/api-server";
 import { agentClient, waitForGeneration } from "@/lib/test/dataplane";
@@ -19,7 +18,7 @@ let support: ReturnType<typeof agentClient>;
 const email = { agent: "support-bot", tenant: "globex", session: "s", tool: "send_email" };
 
 async function setEmailLimit(count: number, window_s: number) {
-  const doc = structuredClone(DEMO_POLICY) as PolicyDocumentInput & Record<string, any>;
+  const doc: any = structuredClone(DEMO_POLICY);
   doc.tiers.free.rate_limits.send_email = { count, window_s };
   const r = await publishVersion({ db: store.prisma, principal: world.principals.editor, document: doc, reason: `limit ${count}/${window_s}s` });
   await waitForGeneration(api.dp, r.generation);

@@ -15,4 +15,5 @@ export const NAV_ITEMS: NavItem[] = [
   { href: "/controls", label: "Controls", permission: "console.read" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/admin", label: "Admin", permission: "users.read" },
+  { href: "/api-docs", label: "API", permission: "console.read" },
 ];

@@ -1,14 +1,32 @@
 import type { Metadata } from "next";
+import { PolicyView } from "@/components/policy/policy-view";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
+import { currentStore } from "@/lib/db/current";
+import { PolicyDocument } from "@/lib/policy/document";
+import { headVersion } from "@/lib/policy/versions";
 
 export const metadata: Metadata = { title: "Policy" };
 
-export default function PolicyPage() {
+export default async function PolicyPage() {
+  const store = await currentStore();
+  const head = await headVersion(store.prisma);
+  const version = head === null ? null : await store.prisma.policyVersion.findUnique({ where: { number: head } });
+  if (!version) {
+    return (
+      <>
+        <PageHeader title="Policy" description="Policy versions and change sets" />
+        <EmptyState title="No policy version is published yet">Publish a first version with POST /api/v1/admin/policy/versions (editor or admin); every published version is immutable.</EmptyState>
+      </>
+    );
+  }
   return (
     <>
-      <PageHeader title="Policy" description="Policy versions and change sets" />
-      <EmptyState title="No policy version is published yet">Editors will write change sets against the versioned policy document here; every applied change set becomes a new immutable version.</EmptyState>
+      <PageHeader
+        title={`Policy · version ${version.number}`}
+        description={`Published by ${version.author} on ${version.createdAt.toISOString().replace("T", " ").slice(0, 16)} UTC${version.reason ? `: ${version.reason}` : ""}. sha256 ${version.sha256.slice(0, 12)}…`}
+      />
+      <PolicyView doc={PolicyDocument.parse(version.document)} />
     </>
   );
 }

@@ -31,9 +31,13 @@ async function main() {
 
   const dataPlane = await openDataPlane(boot.store);
 
-  const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: e.PORT });
-  await app.prepare();
-  const handleNext = app.getRequestHandler();
+  // A data-plane-only instance (GOVERNOR_CONSOLE=off) is the same build without Next.
+  let handleNext: ReturnType<ReturnType<typeof next>["getRequestHandler"]> | null = null;
+  if (e.GOVERNOR_CONSOLE === "on") {
+    const app = next({ dev, dir: process.cwd(), hostname: "localhost", port: e.PORT });
+    await app.prepare();
+    handleNext = app.getRequestHandler();
+  }
 
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?", 1)[0]!;
@@ -41,11 +45,13 @@ async function main() {
     // Next's handlers cannot see the socket; pass the address on, overwriting anything a
     // client sent under the same name so it cannot spoof login throttling.
     req.headers[CLIENT_IP_HEADER] = clientIp(req, e.GOVERNOR_TRUST_PROXY);
-    void handleNext(req, res);
+    if (handleNext) return void handleNext(req, res);
+    res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("This is a data-plane-only Governor instance (GOVERNOR_CONSOLE=off); the console is served elsewhere.\n");
   });
   server.keepAliveTimeout = 65_000;
   server.listen(e.PORT, e.HOST, () => {
-    console.log(`[governor] Console and API on ${publicUrl} (store: ${boot.store.kind}${dev ? ", dev mode" : ""})`);
+    const what = handleNext ? "Console and API" : "Data plane (no console)";
+    console.log(`[governor] ${what} on ${publicUrl} (store: ${boot.store.kind}${dev ? ", dev mode" : ""})`);
   });
 
   let stopping = false;

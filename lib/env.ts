@@ -34,6 +34,8 @@ const EnvSchema = z.object({
     z.string().default("governor_role"),
   ),
   GOVERNOR_OIDC_DEFAULT_ROLE: optional,
+  /** "off" runs a data-plane-only instance: the API without the Next.js console. */
+  GOVERNOR_CONSOLE: z.enum(["on", "off"]).default("on"),
   GOVERNOR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 

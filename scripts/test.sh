@@ -4,17 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-mapfile -t files < <(find lib scripts -name '*.test.ts' -not -path '*/generated/*' | sort)
+# *.pg.test.ts need a real PostgreSQL server (several processes sharing one database), so they
+# run in the PostgreSQL pass only.
+mapfile -t files < <(find lib scripts -name '*.test.ts' -not -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
+mapfile -t pg_files < <(find lib scripts -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
 run_suite() {
-  node --import tsx --test --test-concurrency=2 --test-reporter=spec "${files[@]}"
+  node --import tsx --test --test-concurrency=2 --test-reporter=spec "$@"
 }
 
 echo "== Unit and integration tests on PGlite"
-GOVERNOR_TEST_STORE=pglite run_suite
+GOVERNOR_TEST_STORE=pglite run_suite "${files[@]}"
 
 if [ -n "${TEST_DATABASE_URL:-}" ]; then
   echo "== Integration tests again on PostgreSQL (${TEST_DATABASE_URL%%\?*})"
-  GOVERNOR_TEST_STORE=postgres run_suite
+  GOVERNOR_TEST_STORE=postgres run_suite "${files[@]}" "${pg_files[@]}"
 else
   echo "== TEST_DATABASE_URL is not set: skipping the PostgreSQL run"
 fi

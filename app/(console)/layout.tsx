@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
+import { ControlBanner } from "@/components/controls/control-banner";
+import { KillSwitchButton } from "@/components/controls/kill-switch-button";
 import { Nav } from "@/components/shell/nav";
 import { NAV_ITEMS } from "@/components/shell/nav-items";
 import { UserMenu } from "@/components/shell/user-menu";
@@ -13,15 +15,16 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const user = await currentConsoleUser();
   if (!user) redirect("/login");
   const items = NAV_ITEMS.filter((i) => can(user.role, i.permission));
+  const canControl = can(user.role, "controls.write");
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
-        {/* Runtime-control banner slot: shows whenever a kill switch or mode is active. */}
-        <div id="control-banner" data-testid="control-banner-slot" />
+        <ControlBanner canWrite={canControl} userId={user.id} />
         <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2">
           <Link href="/" className="text-lg font-bold tracking-tight">Governor</Link>
           <Nav items={items} />
-          <div className="ml-auto">
+          <div className="ml-auto flex items-center gap-3">
+            {canControl && <KillSwitchButton />}
             <UserMenu displayName={user.displayName} username={user.username} role={user.role} />
           </div>
         </div>

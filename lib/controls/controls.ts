@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
 import { mutate } from "@/lib/db/mutate";
+import { readSettings } from "@/lib/controls/settings";
 import { AppError } from "@/lib/errors";
 import { CONTROL_KINDS, TARGETED_CONTROLS, type ControlState } from "@/lib/policy/overlay";
 
@@ -13,6 +14,9 @@ export const SetControlInput = z
     reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.control === "global_kill" && !v.active && !v.reason) {
+      ctx.addIssue({ code: "custom", path: ["reason"], message: "is required to lift the global kill switch: say why it is safe to resume" });
+    }
     const targeted = TARGETED_CONTROLS.has(v.control);
     if (targeted && !v.target) ctx.addIssue({ code: "custom", path: ["target"], message: `is required for ${v.control} (the ${v.control.split("_")[0]} to stop)` });
     if (!targeted && v.target) ctx.addIssue({ code: "custom", path: ["target"], message: `must be omitted for ${v.control}, which is global` });
@@ -27,12 +31,33 @@ export async function listControls(db: Db): Promise<ControlState[]> {
   return (await db.runtimeControl.findMany({ orderBy: [{ control: "asc" }, { target: "asc" }] })).map(toControlState);
 }
 
-/** Flips one runtime control: state, audit event and generation bump in one transaction. */
+export type SetControlResult =
+  | { status: "applied"; control: string; target: string | null; active: boolean }
+  | { status: "awaiting_confirmation"; control: string; target: null; active: true; recoveryId: string };
+
+/**
+ * Flips one runtime control: state, audit event and generation bump in one transaction. Lifting
+ * the global kill under the two-person rule records a recovery request instead; the kill stays
+ * until a second operator confirms it (lib/controls/recovery.ts).
+ */
 export async function setControl(opts: { db: Db; principal: Principal; input: SetControlInput }) {
   const { db, principal, input } = opts;
   const target = input.target ?? "";
-  return mutate({ db, principal, permission: "controls.write" }, async (tx) => {
+  return mutate<SetControlResult>({ db, principal, permission: "controls.write" }, async (tx) => {
     const before = await tx.runtimeControl.findUnique({ where: { control_target: { control: input.control, target } } });
+    if (input.control === "global_kill" && !input.active && before && (await readSettings(tx)).recovery_two_person) {
+      const pending = await tx.recoveryRequest.findFirst({ where: { control: "global_kill", status: "pending" } });
+      if (pending) {
+        throw new AppError("conflict", `${pending.requestedBy} already asked to lift the global kill at ${pending.createdAt.toISOString()}; a second operator must confirm or cancel that request.`);
+      }
+      const request = await tx.recoveryRequest.create({
+        data: { control: "global_kill", reason: input.reason!, requestedById: principal.actor.id, requestedBy: principal.actor.name },
+      });
+      return {
+        result: { status: "awaiting_confirmation", control: "global_kill", target: null, active: true, recoveryId: request.id },
+        audit: { action: "control.recovery_requested", target: "control:global_kill", before: toControlState(before), after: { recoveryId: request.id, awaiting: "second operator" }, reason: input.reason },
+      };
+    }
     if (input.active) {
       await tx.runtimeControl.upsert({
         where: { control_target: { control: input.control, target } },
@@ -45,7 +70,7 @@ export async function setControl(opts: { db: Db; principal: Principal; input: Se
       throw new AppError("conflict", `${input.control}${target ? ` on "${target}"` : ""} is not active, so there is nothing to lift.`);
     }
     return {
-      result: { control: input.control, target: target || null, active: input.active },
+      result: { status: "applied", control: input.control, target: target || null, active: input.active },
       audit: {
         action: input.active ? "control.activate" : "control.deactivate",
         target: `control:${input.control}${target ? `:${target}` : ""}`,

@@ -23,6 +23,7 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
     log,
     close: async () => {
       holder.close();
+      await holder.idle();
       await limiter.close();
       await log.close();
     },

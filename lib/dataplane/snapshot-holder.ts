@@ -6,6 +6,7 @@ import { compile, type Snapshot } from "@/lib/policy/compile";
 import { PolicyDocument } from "@/lib/policy/document";
 import type { Overlay } from "@/lib/policy/overlay";
 import type { Store } from "@/lib/db/store";
+import { TX_OPTIONS } from "@/lib/db/mutate";
 
 /** What the SDK needs to compile the same snapshot locally (GET /api/v1/policy/snapshot). */
 export interface SnapshotSource {
@@ -34,7 +35,7 @@ export async function loadSnapshotSource(db: Db): Promise<SnapshotSource> {
         overlay: { controls, grants },
       };
     },
-    { isolationLevel: "RepeatableRead" },
+    { isolationLevel: "RepeatableRead", ...TX_OPTIONS },
   );
 }
 
@@ -48,6 +49,7 @@ export class SnapshotHolder {
   source: SnapshotSource;
   private readonly events = new EventEmitter();
   private reloading: Promise<void> | null = null;
+  private closed = false;
   private again = false;
   private unsubscribe: () => void;
 
@@ -81,8 +83,10 @@ export class SnapshotHolder {
             this.events.emit("snapshot", this.current);
           }
         } catch (err) {
-          // Keep deciding on the last good snapshot; the next change retries the load.
-          console.error("[snapshot] reload failed; still serving generation", this.source.generation, err);
+          // Keep deciding on the last good snapshot and try again shortly: no further change
+          // may come to trigger another reload.
+          console.error("[snapshot] reload failed; still serving generation", this.source.generation, (err as Error).message);
+          if (!this.closed) setTimeout(() => void this.reload(), 500).unref();
         }
       } while (this.again);
       this.reloading = null;
@@ -95,12 +99,18 @@ export class SnapshotHolder {
     return () => this.events.off("snapshot", listener);
   }
 
+  /** Resolves once no reload is in flight (so the store can close under it safely). */
+  async idle(): Promise<void> {
+    while (this.reloading) await this.reloading;
+  }
+
   onClose(listener: () => void): () => void {
     this.events.on("close", listener);
     return () => this.events.off("close", listener);
   }
 
   close(): void {
+    this.closed = true;
     this.unsubscribe();
     this.events.emit("close");
     this.events.removeAllListeners();

@@ -33,5 +33,9 @@ export async function mutate<T>(
       generation,
     });
     return { result, generation };
-  });
+  }, TX_OPTIONS);
 }
+
+// Changes queue on the generation row lock; under a burst of operators a transaction may wait
+// for a pooled connection longer than Prisma's 2 s default before it even starts.
+export const TX_OPTIONS = { maxWait: 10_000, timeout: 20_000 };

@@ -6,6 +6,8 @@ import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
 import { parseInput } from "@/lib/http/validate";
 import { SetControlInput, listControls, setControl } from "@/lib/controls/controls";
+import { cancelRecovery, confirmRecovery, pendingRecoveries } from "@/lib/controls/recovery";
+import { UpdateSettingsInput, readSettings, updateSettings } from "@/lib/controls/settings";
 import { CreateGrantInput, activeGrants, createGrant, revokeGrant } from "@/lib/grants/grants";
 import { headVersion, publishVersion } from "@/lib/policy/versions";
 import { CreateUserInput, UpdateUserInput, createUser, listUsers, updateUser } from "@/lib/users/users";
@@ -107,16 +109,56 @@ export const ADMIN_ROUTES: Route[] = [
     method: "GET",
     path: "/api/v1/admin/controls",
     permission: "console.read",
-    handler: async ({ store }) => ({ controls: await listControls(store.prisma) }),
+    handler: async ({ store }) => ({
+      controls: await listControls(store.prisma),
+      recoveries: await pendingRecoveries(store.prisma),
+      settings: await readSettings(store.prisma),
+    }),
   },
   {
     method: "POST",
     path: "/api/v1/admin/controls",
     permission: "controls.write",
+    // 202 when lifting the global kill waits for a second operator.
+    status: (body) => ((body as { status?: string }).status === "awaiting_confirmation" ? 202 : 200),
     handler: async ({ store, principal, req }) => {
       const input = parseInput(SetControlInput, await readJson(req));
       const { result, generation } = await setControl({ db: store.prisma, principal, input });
       return { ...result, generation };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/controls/recoveries/:id/confirm",
+    permission: "controls.write",
+    handler: async ({ store, principal, params }) => {
+      const { result, generation } = await confirmRecovery({ db: store.prisma, principal, recoveryId: params.id! });
+      return { ...result, generation };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/controls/recoveries/:id/cancel",
+    permission: "controls.write",
+    handler: async ({ store, principal, params }) => {
+      const { result, generation } = await cancelRecovery({ db: store.prisma, principal, recoveryId: params.id! });
+      return { ...result, generation };
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/settings",
+    permission: "console.read",
+    handler: async ({ store }) => ({ settings: await readSettings(store.prisma) }),
+  },
+  {
+    method: "PATCH",
+    path: "/api/v1/admin/settings",
+    permission: "settings.manage",
+    handler: async ({ store, principal, req }) => {
+      const input = parseInput(UpdateSettingsInput, await readJson(req));
+      const { result, generation } = await updateSettings({ db: store.prisma, principal, input });
+      return { settings: result, generation };
     },
   },
   {

@@ -41,7 +41,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, dp: D
     const principal = await authenticate(store, req, request);
     assertCan(principal.role, match.route.permission);
     const body = await match.route.handler({ req, res, url, params: match.params, principal, store });
-    if (!res.headersSent) sendJson(res, match.route.status ?? 200, body);
+    const status = typeof match.route.status === "function" ? match.route.status(body) : (match.route.status ?? 200);
+    if (!res.headersSent) sendJson(res, status, body);
   } catch (err) {
     if (!res.headersSent) sendError(res, err);
     else res.destroy();

@@ -21,8 +21,8 @@ export interface Route {
   /** Checked before the handler runs; mutations check it again inside their transaction. */
   permission: Permission;
   handler: (ctx: RouteContext) => Promise<unknown>;
-  /** Status for a successful answer (default 200). */
-  status?: number;
+  /** Status for a successful answer (default 200), or a function of the answer. */
+  status?: number | ((body: unknown) => number);
 }
 
 interface Compiled {

@@ -1,0 +1,118 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setControl } from "@/lib/controls/controls";
+import { cancelRecovery, confirmRecovery } from "@/lib/controls/recovery";
+import { updateSettings } from "@/lib/controls/settings";
+import { verifyChain } from "@/lib/audit/verify";
+import type { Principal } from "@/lib/auth/principal";
+import { startApiServer } from "@/lib/test/api-server";
+import { openTestStore, type TestStore } from "@/lib/test/store";
+import { seedWorld, type World } from "@/lib/test/world";
+
+let store: TestStore;
+let world: World;
+let api: Awaited<ReturnType<typeof startApiServer>>;
+before(async () => {
+  store = await openTestStore();
+  world = await seedWorld(store);
+  api = await startApiServer(store);
+});
+after(async () => {
+  await api.close();
+  await store.close();
+});
+
+const post = (token: string, path: string, body: unknown) =>
+  fetch(api.url + path, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+
+const controlsNow = async () => (await store.prisma.runtimeControl.findMany()).map((c) => `${c.control}:${c.target}`).sort();
+
+describe("runtime controls via POST /api/v1/admin/controls", () => {
+  it("an incident bot with a personal token kills and recovers; the answer carries the generation", async () => {
+    const kill = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "global_kill", active: true });
+    assert.equal(kill.status, 200);
+    const body = await kill.json();
+    assert.ok(Number.isInteger(body.generation) && body.generation > 0);
+    assert.deepEqual(await controlsNow(), ["global_kill:"]);
+
+    const noReason = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "global_kill", active: false });
+    assert.equal(noReason.status, 400);
+    assert.match((await noReason.json()).error.message, /reason: is required to lift the global kill switch/);
+    assert.deepEqual(await controlsNow(), ["global_kill:"]);
+
+    const viewer = await post(world.tokens.viewer, "/api/v1/admin/controls", { control: "global_kill", active: false, reason: "x" });
+    assert.equal(viewer.status, 403);
+
+    const recover = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "global_kill", active: false, reason: "root cause fixed" });
+    assert.equal(recover.status, 200);
+    assert.deepEqual(await controlsNow(), []);
+    const audit = await store.prisma.auditEvent.findFirst({ where: { action: "control.deactivate" }, orderBy: { seq: "desc" } });
+    assert.equal(audit?.reason, "root cause fixed");
+  });
+
+  it("names the missing target for targeted kills and refuses a target on global modes", async () => {
+    const r1 = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "tool_kill", active: true });
+    assert.equal(r1.status, 400);
+    assert.match((await r1.json()).error.message, /target: is required for tool_kill/);
+    const r2 = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "read_only", target: "x", active: true });
+    assert.match((await r2.json()).error.message, /target: must be omitted for read_only/);
+    const r3 = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "read_only", active: false });
+    assert.equal(r3.status, 409);
+  });
+});
+
+describe("two-person recovery", () => {
+  it("the first operator's recovery waits for a different operator; the requester cannot confirm", async () => {
+    await updateSettings({ db: store.prisma, principal: world.principals.admin, input: { recovery_two_person: true } });
+    await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: true } });
+
+    const first = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "global_kill", active: false, reason: "all clear" });
+    assert.equal(first.status, 202);
+    const { recoveryId, status } = await first.json();
+    assert.equal(status, "awaiting_confirmation");
+    assert.deepEqual(await controlsNow(), ["global_kill:"], "the kill stays until confirmed");
+
+    await assert.rejects(confirmRecovery({ db: store.prisma, principal: world.principals.operator, recoveryId }), /a second operator must confirm/);
+    const second = await post(world.tokens.admin, `/api/v1/admin/controls/recoveries/${recoveryId}/confirm`, {});
+    assert.equal(second.status, 200);
+    assert.deepEqual(await controlsNow(), []);
+    const again = await post(world.tokens.admin, `/api/v1/admin/controls/recoveries/${recoveryId}/confirm`, {});
+    assert.equal(again.status, 409);
+    assert.match((await again.json()).error.message, /already confirmed by admin/);
+    const actions = (await store.prisma.auditEvent.findMany({ where: { action: { startsWith: "control.recovery" } }, orderBy: { seq: "asc" } })).map((e) => `${e.action}:${e.actorName}`);
+    assert.deepEqual(actions, ["control.recovery_requested:oncall", "control.recovery_confirmed:admin"]);
+  });
+
+  it("a cancelled request leaves the kill on", async () => {
+    await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: true } });
+    const { result } = await setControl({ db: store.prisma, principal: world.principals.admin, input: { control: "global_kill", active: false, reason: "try" } });
+    assert.equal(result.status, "awaiting_confirmation");
+    await cancelRecovery({ db: store.prisma, principal: world.principals.operator, recoveryId: (result as { recoveryId: string }).recoveryId });
+    assert.deepEqual(await controlsNow(), ["global_kill:"]);
+    await updateSettings({ db: store.prisma, principal: world.principals.admin, input: { recovery_two_person: false } });
+    await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: false, reason: "done" } });
+  });
+});
+
+describe("concurrent flips", () => {
+  it("the final state is the last committed flip and the audit shows every flip in commit order", async () => {
+    const operators: Principal[] = [world.principals.operator, world.principals.admin];
+    const flips = Array.from({ length: 30 }, (_, i) => ({ principal: operators[i % 2]!, active: i % 3 !== 0 }));
+    const before = (await store.prisma.auditEvent.aggregate({ _max: { seq: true } }))._max.seq ?? 0;
+    const results = await Promise.allSettled(
+      flips.map((f) => setControl({ db: store.prisma, principal: f.principal, input: { control: "tool_kill", target: "send_email", active: f.active } })),
+    );
+    const committed = results.filter((r) => r.status === "fulfilled").map((r) => (r as PromiseFulfilledResult<Awaited<ReturnType<typeof setControl>>>).value);
+    // Turning off a control that is already off is refused (409), so not every flip commits.
+    assert.ok(committed.length >= 15, `only ${committed.length} flips committed`);
+    const events = await store.prisma.auditEvent.findMany({ where: { seq: { gt: before }, target: "control:tool_kill:send_email" }, orderBy: { seq: "asc" } });
+    assert.equal(events.length, committed.length);
+    // Commit order = audit order = generation order.
+    const gens = events.map((e) => e.generation!);
+    assert.deepEqual(gens, [...gens].sort((x, y) => x - y));
+    const last = events[events.length - 1]!;
+    const active = (await controlsNow()).includes("tool_kill:send_email");
+    assert.equal(active, last.action === "control.activate");
+    assert.equal((await verifyChain(store.prisma)).ok, true);
+  });
+});

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
+import type { Db, Tx } from "@/lib/db/client";
+import { mutate } from "@/lib/db/mutate";
+
+export const SettingsSchema = z.object({
+  /** Lifting the global kill needs a second operator to confirm (two-person rule). */
+  recovery_two_person: z.boolean().default(false),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+export const UpdateSettingsInput = SettingsSchema.partial().refine((v) => Object.keys(v).length > 0, "must change at least one setting");
+
+export async function readSettings(db: Db | Tx): Promise<Settings> {
+  const rows = await db.setting.findMany();
+  return SettingsSchema.parse(Object.fromEntries(rows.map((r) => [r.key, r.value])));
+}
+
+export async function updateSettings(opts: { db: Db; principal: Principal; input: z.infer<typeof UpdateSettingsInput> }) {
+  return mutate({ db: opts.db, principal: opts.principal, permission: "settings.manage" }, async (tx) => {
+    const before = await readSettings(tx);
+    for (const [key, value] of Object.entries(opts.input)) {
+      await tx.setting.upsert({ where: { key }, create: { key, value, updatedBy: opts.principal.actor.name }, update: { value, updatedBy: opts.principal.actor.name } });
+    }
+    const after = await readSettings(tx);
+    return { result: after, audit: { action: "settings.update", target: "settings", before, after } };
+  });
+}

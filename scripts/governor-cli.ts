@@ -1,0 +1,81 @@
+// npm run governor -- <kill|recover|status> … – the incident CLI. It calls the same admin API as
+// the console, with a personal token, so a bot and a person leave the same audit trail.
+import { parseArgs } from "node:util";
+
+const USAGE = `Usage:
+  npm run governor -- status
+  npm run governor -- kill    [--tool X | --agent Y | --tenant Z] [--reason "…"]
+  npm run governor -- recover [--tool X | --agent Y | --tenant Z] --reason "…"
+  npm run governor -- confirm-recovery <id>
+
+Environment: GOVERNOR_URL (default http://localhost:3000), GOVERNOR_TOKEN (a personal token, gov_pat_…).`;
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { tool: { type: "string" }, agent: { type: "string" }, tenant: { type: "string" }, reason: { type: "string" }, help: { type: "boolean", short: "h" } },
+});
+
+function fail(message: string, code = 2): never {
+  console.error(message);
+  process.exit(code);
+}
+
+const base = (process.env.GOVERNOR_URL ?? "http://localhost:3000").replace(/\/$/, "");
+const token = process.env.GOVERNOR_TOKEN;
+
+async function call(method: string, path: string, body?: unknown) {
+  if (!token) fail("GOVERNOR_TOKEN is not set: create a personal token on the console's Admin page.");
+  let res: Response;
+  try {
+    res = await fetch(base + path, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    fail(`Cannot reach Governor at ${base}: ${(e as Error).message}`, 1);
+  }
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) fail(`Governor refused (${res.status}): ${data?.error?.message ?? res.statusText}`, 1);
+  return data;
+}
+
+function target(): { control: string; target?: string } {
+  const given = (["tool", "agent", "tenant"] as const).filter((k) => values[k]);
+  if (given.length > 1) fail(`Give at most one of --tool, --agent, --tenant (got ${given.map((g) => `--${g}`).join(", ")}).`);
+  const k = given[0];
+  return k ? { control: `${k}_kill`, target: values[k] } : { control: "global_kill" };
+}
+
+const [command, arg] = positionals;
+if (values.help || !command) {
+  console.log(USAGE);
+  process.exit(values.help ? 0 : 2);
+}
+
+switch (command) {
+  case "status": {
+    const s = await call("GET", "/api/v1/admin/controls");
+    if (s.controls.length === 0) console.log("No runtime control is active.");
+    for (const c of s.controls) console.log(`ACTIVE  ${c.control}${c.target ? ` ${c.target}` : ""}  since ${c.setAt} by ${c.setBy}${c.reason ? `: ${c.reason}` : ""}`);
+    for (const r of s.recoveries) console.log(`PENDING recovery ${r.id} of ${r.control}, requested by ${r.requestedBy}: ${r.reason}`);
+    break;
+  }
+  case "kill": {
+    const r = await call("POST", "/api/v1/admin/controls", { ...target(), active: true, reason: values.reason });
+    console.log(`Stopped (${r.control}${r.target ? ` ${r.target}` : ""}); generation ${r.generation}.`);
+    break;
+  }
+  case "recover": {
+    const t = target();
+    if (t.control === "global_kill" && !values.reason) fail('Lifting the global kill needs --reason "why it is safe to resume".');
+    const r = await call("POST", "/api/v1/admin/controls", { ...t, active: false, reason: values.reason });
+    if (r.status === "awaiting_confirmation") console.log(`Recovery requested (${r.recoveryId}); a second operator must run: npm run governor -- confirm-recovery ${r.recoveryId}`);
+    else console.log(`Recovered (${r.control}${r.target ? ` ${r.target}` : ""}); generation ${r.generation}.`);
+    break;
+  }
+  case "confirm-recovery": {
+    if (!arg) fail("confirm-recovery needs the recovery id (see `status`).");
+    const r = await call("POST", `/api/v1/admin/controls/recoveries/${arg}/confirm`, {});
+    console.log(`Recovery confirmed; the kill is lifted (generation ${r.generation}).`);
+    break;
+  }
+  default:
+    fail(`Unknown command "${command}".\n\n${USAGE}`);
+}

@@ -5,6 +5,8 @@ import { defineConfig } from "@playwright/test";
 const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const E2E_PASSWORD = "e2e-demo-password";
+export const E2E_SUPPORT_TOKEN = "gov_agent_e2e_support_bot_token_000001";
+export const E2E_OPS_TOKEN = "gov_agent_e2e_ops_bot_token_00000000001";
 
 export default defineConfig({
   testDir: "e2e",
@@ -33,6 +35,8 @@ export default defineConfig({
       PORT: String(PORT),
       GOVERNOR_DATA_DIR: ".data/e2e",
       GOVERNOR_DEMO_PASSWORD: E2E_PASSWORD,
+      GOVERNOR_DEMO_AGENT_TOKEN: E2E_SUPPORT_TOKEN,
+      GOVERNOR_DEMO_OPS_AGENT_TOKEN: E2E_OPS_TOKEN,
       GOVERNOR_SECRET: "e2e-session-secret-0123456789abcdef",
       // Specs pose as different client addresses through X-Forwarded-For, so login throttling
       // in one spec does not lock out the others.

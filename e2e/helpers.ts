@@ -1,7 +1,7 @@
 import { expect, type Browser, type Page } from "@playwright/test";
-import { E2E_PASSWORD } from "../playwright.config";
+import { E2E_OPS_TOKEN, E2E_PASSWORD, E2E_SUPPORT_TOKEN } from "../playwright.config";
 
-export { E2E_PASSWORD };
+export { E2E_OPS_TOKEN, E2E_PASSWORD, E2E_SUPPORT_TOKEN };
 
 let addressCounter = 10;
 

@@ -1,0 +1,79 @@
+import { expect, test } from "@playwright/test";
+import { E2E_OPS_TOKEN, E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+
+const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+const CALLS = [
+  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "search_kb" } },
+  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "send_email" } },
+  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "refund_payment" } },
+  { token: E2E_OPS_TOKEN, body: { agent: "ops-bot", tenant: "acme", session: "e2e", tool: "restart_service" } },
+  { token: E2E_OPS_TOKEN, body: { agent: "ops-bot", tenant: "acme", session: "e2e", tool: "drop_table" } },
+];
+
+/** An agent deciding over plain HTTP, as a running agent would. */
+async function decideAll() {
+  return Promise.all(
+    CALLS.map(async ({ token, body }) => {
+      const res = await fetch(`${BASE}/api/v1/decide`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+      return (await res.json()) as { decision: string; primitive: string | null };
+    }),
+  );
+}
+
+test("oncall presses the kill switch: every tool is denied, every page shows the banner, recovery restores", async ({ browser }) => {
+  expect((await decideAll()).map((d) => d.decision)).toEqual(["allow", "allow", "pending", "allow", "pending"]);
+
+  const page = await newClient(browser);
+  await login(page, "oncall");
+  await page.getByRole("button", { name: /Kill switch/ }).click();
+  const dialog = page.getByRole("dialog", { name: "Stop every agent now?" });
+  await dialog.getByLabel("Reason (optional)").fill("e2e incident drill");
+  await dialog.getByRole("button", { name: "Stop all agents" }).click();
+  await expect(page.getByTestId("control-banner")).toContainText("Global kill switch");
+
+  await expect.poll(async () => (await decideAll()).map((d) => `${d.decision}:${d.primitive}`), { timeout: 2000 }).toEqual(Array(CALLS.length).fill("deny:kill_switch"));
+
+  for (const path of ["/", "/policy", "/rollouts", "/approvals", "/controls", "/api-docs"]) {
+    await page.goto(path);
+    const banner = page.getByTestId("control-banner");
+    await expect(banner).toContainText("GLOBAL KILL SWITCH", { ignoreCase: true });
+    await expect(banner).toContainText("by oncall");
+    await expect(banner).toContainText("e2e incident drill");
+  }
+
+  await page.getByTestId("control-banner").getByRole("button", { name: "Recover" }).click();
+  const recover = page.getByRole("dialog", { name: /Lift Global kill switch/ });
+  await recover.getByRole("button", { name: "Recover" }).click();
+  await expect(recover).toContainText("Say why it is safe to resume");
+  await recover.getByLabel(/Reason/).fill("drill finished");
+  await recover.getByRole("button", { name: "Recover" }).click();
+  await expect(page.getByTestId("control-banner")).toHaveCount(0);
+  await expect.poll(async () => (await decideAll())[0]!.decision, { timeout: 2000 }).toBe("allow");
+});
+
+test("viewer has no usable kill control, and a forged request from viewer's session gets 403", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "viewer");
+  await expect(page.getByRole("button", { name: /Kill switch/ })).toHaveCount(0);
+  await page.goto("/controls");
+  await expect(page.getByRole("button", { name: /Stop|Turn on/ })).toHaveCount(0);
+  const forged = await page.request.post("/api/v1/admin/controls", { data: { control: "global_kill", active: true }, headers: { origin: BASE } });
+  expect(forged.status()).toBe(403);
+  expect((await forged.json()).error.message).toContain("controls.write");
+  expect((await decideAll())[0]!.decision).toBe("allow");
+});
+
+test("oncall stops one tool from the Controls page and resumes it", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "oncall");
+  await page.goto("/controls");
+  await page.getByLabel("Find a tool, agent or tenant").fill("send");
+  await page.getByRole("button", { name: "Stop send_email" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Turn on" }).click();
+  await expect(page.getByTestId("kills-tool_kill")).toContainText("stopped by oncall");
+  await expect(page.getByTestId("control-banner")).toContainText("send_email");
+  await expect.poll(async () => (await decideAll())[1]!.primitive, { timeout: 2000 }).toBe("kill_switch");
+  expect((await decideAll())[0]!.decision).toBe("allow");
+  await page.getByRole("button", { name: "Resume send_email" }).click();
+  await expect(page.getByTestId("control-banner")).toHaveCount(0);
+});

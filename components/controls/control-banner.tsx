@@ -1,5 +1,6 @@
 "use client";
 
+import { ClockIcon, StopIcon, WarningIcon } from "@/components/ui/icons";
 import { useState } from "react";
 import { RecoverDialog } from "@/components/controls/recover-dialog";
 import { CONTROL_LABEL, useControls, useResolveRecovery, type ActiveControl } from "@/components/controls/use-controls";
@@ -25,7 +26,7 @@ export function ControlBanner({ canWrite, userId }: { canWrite: boolean; userId:
       <ul className="mx-auto max-w-7xl space-y-1">
         {data.controls.map((c) => (
           <li key={`${c.control}:${c.target}`} className="flex flex-wrap items-center gap-x-2">
-            <span aria-hidden>{c.control.endsWith("kill") ? "⛔" : "⚠"}</span>
+            {c.control.endsWith("kill") ? <StopIcon /> : <WarningIcon />}
             <strong className="uppercase">{CONTROL_LABEL[c.control] ?? c.control}{c.target ? `: ${c.target}` : ""}</strong>
             <span>{since(c.setAt)} · by {c.setBy}{c.reason ? ` · “${c.reason}”` : ""}</span>
             {canWrite && (
@@ -37,7 +38,7 @@ export function ControlBanner({ canWrite, userId }: { canWrite: boolean; userId:
         ))}
         {data.recoveries.map((r) => (
           <li key={r.id} className="flex flex-wrap items-center gap-x-2" data-testid="pending-recovery">
-            <span aria-hidden>⏳</span>
+            <ClockIcon />
             <strong>Recovery awaiting a second operator</strong>
             <span>requested by {r.requestedBy} · “{r.reason}”</span>
             {canWrite && (

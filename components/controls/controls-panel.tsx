@@ -1,5 +1,6 @@
 "use client";
 
+import { StopIcon } from "@/components/ui/icons";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -16,7 +17,7 @@ function stateText(c: ActiveControl | undefined) {
   if (!c) return <span className="text-emerald-700 dark:text-emerald-400">● running</span>;
   return (
     <span className="text-red-700 dark:text-red-400">
-      ⛔ stopped by {c.setBy} at {c.setAt.slice(11, 19)} UTC{c.reason ? ` · “${c.reason}”` : ""}
+      <StopIcon /> stopped by {c.setBy} at {c.setAt.slice(11, 19)} UTC{c.reason ? ` · “${c.reason}”` : ""}
     </span>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { StopIcon } from "@/components/ui/icons";
 import { useState } from "react";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useControls, useFlipControl } from "@/components/controls/use-controls";
@@ -16,8 +17,8 @@ export function KillSwitchButton() {
   const active = controls.data?.controls.some((c) => c.control === "global_kill");
   if (active) {
     return (
-      <span data-testid="kill-active" className="rounded-md border-2 border-red-700 bg-red-700 px-3 py-1.5 text-sm font-bold text-white">
-        ⛔ All agents stopped
+      <span data-testid="kill-active" className="inline-flex items-center gap-1.5 rounded-md border-2 border-red-700 bg-red-700 px-3 py-1.5 text-sm font-bold text-white">
+        <StopIcon /> All agents stopped
       </span>
     );
   }
@@ -26,9 +27,9 @@ export function KillSwitchButton() {
       <button
         type="button"
         onClick={() => setOpen(true)}
-        className="rounded-md border-2 border-red-800 bg-red-600 px-3 py-1.5 text-sm font-bold tracking-wide text-white uppercase shadow hover:bg-red-700 focus-visible:outline-red-500"
+        className="inline-flex items-center gap-1.5 rounded-md border-2 border-red-800 bg-red-600 px-3 py-1.5 text-sm font-bold tracking-wide text-white uppercase shadow hover:bg-red-700 focus-visible:outline-red-500"
       >
-        ⛔ Kill switch
+        <StopIcon /> Kill switch
       </button>
       <ConfirmDialog
         open={open}

@@ -1,0 +1,116 @@
+import { z } from "zod";
+import type { DecisionRequest } from "@/lib/policy/evaluate";
+import { CONTROL_KINDS } from "@/lib/policy/overlay";
+import { TOOL_KINDS } from "@/lib/policy/document";
+
+// Public types of the SDK, and the zod shapes it reads server answers with. They mirror the
+// data plane's schemas (lib/dataplane/schemas.ts) but are restated here because the SDK must not
+// import server code; a drift shows up as a failing SDK test, not a silent mismatch.
+
+export type { Snapshot } from "@/lib/policy/compile";
+export type { VisibleTool } from "@/lib/policy/evaluate";
+
+/** A tool call to decide; the SDK fills in `agent` from its options. */
+export type DecideInput = Omit<DecisionRequest, "agent">;
+
+export interface BreakerOptions {
+  /** Consecutive failures or timeouts that open the breaker (default 5). */
+  failureThreshold?: number;
+  /** How long the breaker stays open before one trial call is let through (default 2000 ms). */
+  cooldownMs?: number;
+}
+
+export interface GovernorOptions {
+  /** Base URL of Governor, e.g. http://localhost:3000. */
+  url: string;
+  /** The agent's token (gov_agent_…). */
+  token: string;
+  /** The agent this token belongs to; filled into every decide request. */
+  agent: string;
+  /** "remote" asks the server every time; "local" evaluates stateless checks in process. Default "remote". */
+  mode?: "remote" | "local";
+  /** Deadline for one decision call before it counts as a failure (default 100 ms). */
+  timeoutMs?: number;
+  breaker?: BreakerOptions;
+  /** How often to poll the generation while the stream is down (default 5000 ms). */
+  pollIntervalMs?: number;
+  /** Replaces global fetch (tests count calls with it; proxies and custom agents plug in here). */
+  fetch?: typeof fetch;
+}
+
+export const ReasonSchema = z.object({ primitive: z.string(), message: z.string(), value: z.unknown().optional(), bound: z.unknown().optional() });
+export type Reason = z.infer<typeof ReasonSchema>;
+
+export const DecisionSchema = z.object({
+  decision: z.enum(["allow", "deny", "pending"]),
+  decisionId: z.string(),
+  policyVersion: z.number().int(),
+  generation: z.number().int(),
+  cohort: z.enum(["stable", "canary"]),
+  enforced: z.boolean(),
+  primitive: z.string().nullable(),
+  reasons: z.array(ReasonSchema),
+  approvalId: z.string().optional(),
+  retryAfter: z.number().int().optional(),
+});
+
+export type Decision = z.infer<typeof DecisionSchema> & {
+  /** Decided by the SDK alone because Governor was unreachable (see failsafe.ts). */
+  failsafe?: boolean;
+  /** Decided in process from the local snapshot; Governor never saw it (mode "local"). */
+  local?: boolean;
+};
+
+export const GenerationSchema = z.object({ generation: z.number().int(), policyVersion: z.number().int() });
+export type GenerationInfo = z.infer<typeof GenerationSchema>;
+
+export const ToolsSchema = z.object({
+  tools: z.array(z.object({ name: z.string(), kind: z.enum(TOOL_KINDS), description: z.string() })),
+  policyVersion: z.number().int(),
+  generation: z.number().int(),
+});
+
+export const SnapshotSourceSchema = z.object({
+  policyVersion: z.number().int(),
+  generation: z.number().int(),
+  document: z.unknown(),
+  overlay: z.object({
+    controls: z.array(
+      z.object({
+        control: z.enum(CONTROL_KINDS),
+        target: z.string(),
+        reason: z.string().nullable(),
+        setBy: z.string(),
+        setAt: z.string(),
+      }),
+    ),
+    grants: z.array(
+      z.object({
+        id: z.string(),
+        agentId: z.string(),
+        tools: z.array(z.string()),
+        resourcePattern: z.string().nullable(),
+        expiresAt: z.string(),
+        revokeOnFailure: z.boolean(),
+      }),
+    ),
+  }),
+});
+
+export type Outcome = "success" | "failure" | "partial" | "rolled_back";
+
+/** What POST /api/v1/outcomes takes. */
+export interface OutcomeInput {
+  decisionId: string;
+  outcome: Outcome;
+  observedBlastRadius?: number;
+  latencyMs?: number;
+}
+
+/** reportOutcome() takes the decision itself, so it can tell local and failsafe ones apart. */
+export interface OutcomeReport {
+  decision: Decision;
+  outcome: Outcome;
+  observedBlastRadius?: number;
+  latencyMs?: number;
+}

@@ -1,23 +1,33 @@
 import { expect, test } from "@playwright/test";
+import { createGovernor, type Governor } from "../lib/sdk";
 import { E2E_OPS_TOKEN, E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
 
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+let support: Governor;
+let ops: Governor;
+
+// Two agents running the SDK inside the test, deciding as live agents would.
+test.beforeAll(() => {
+  support = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 2000 });
+  ops = createGovernor({ url: BASE, token: E2E_OPS_TOKEN, agent: "ops-bot", timeoutMs: 2000 });
+});
+test.afterAll(async () => {
+  await support.close();
+  await ops.close();
+});
+
 const CALLS = [
-  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "search_kb" } },
-  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "send_email" } },
-  { token: E2E_SUPPORT_TOKEN, body: { agent: "support-bot", tenant: "acme", session: "e2e", tool: "refund_payment" } },
-  { token: E2E_OPS_TOKEN, body: { agent: "ops-bot", tenant: "acme", session: "e2e", tool: "restart_service" } },
-  { token: E2E_OPS_TOKEN, body: { agent: "ops-bot", tenant: "acme", session: "e2e", tool: "drop_table" } },
+  () => support.decide({ tenant: "acme", session: "e2e", tool: "search_kb" }),
+  () => support.decide({ tenant: "acme", session: "e2e", tool: "send_email" }),
+  () => support.decide({ tenant: "acme", session: "e2e", tool: "refund_payment" }),
+  () => ops.decide({ tenant: "acme", session: "e2e", tool: "restart_service" }),
+  () => ops.decide({ tenant: "acme", session: "e2e", tool: "drop_table" }),
 ];
 
-/** An agent deciding over plain HTTP, as a running agent would. */
 async function decideAll() {
-  return Promise.all(
-    CALLS.map(async ({ token, body }) => {
-      const res = await fetch(`${BASE}/api/v1/decide`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify(body) });
-      return (await res.json()) as { decision: string; primitive: string | null };
-    }),
-  );
+  const out = await Promise.all(CALLS.map((c) => c()));
+  for (const d of out) expect(d.failsafe ?? false, "decided by the server, not the failsafe").toBe(false);
+  return out;
 }
 
 test("oncall presses the kill switch: every tool is denied, every page shows the banner, recovery restores", async ({ browser }) => {

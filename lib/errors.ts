@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unprocessable: 422,
   unsupported_media_type: 415,
   too_many_requests: 429,
   unavailable: 503,
@@ -26,17 +27,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly fields?: FieldIssue[];
   readonly retryAfterSeconds?: number;
+  /** Extra machine-readable members of the error body, e.g. the conflicting `keys`. */
+  readonly details?: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
     message: string,
-    opts: { fields?: FieldIssue[]; retryAfterSeconds?: number } = {},
+    opts: { fields?: FieldIssue[]; retryAfterSeconds?: number; details?: Record<string, unknown> } = {},
   ) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.fields = opts.fields;
     this.retryAfterSeconds = opts.retryAfterSeconds;
+    this.details = opts.details;
   }
 
   get status(): number {
@@ -49,6 +53,7 @@ export class AppError extends Error {
         code: this.code,
         message: this.message,
         ...(this.fields ? { fields: this.fields } : {}),
+        ...this.details,
       },
     };
   }

@@ -101,6 +101,12 @@ export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warn
     if (t.approval) checkApproval(doc, tool, t.approval, errors);
     if (t.approval && !callable.has(tool)) warnings.push({ path: `tools.${tool}.approval`, message: `requires approval on "${tool}", which no agent may call` });
   }
+  const cc = doc.change_control;
+  if (cc.sensitive_keys.length > 0 || cc.sensitive_grants) {
+    const group = doc.reviewer_groups[cc.group];
+    if (!group) errors.push({ path: "change_control.group", message: `is "${cc.group}", which is not in reviewer_groups, so sensitive changes could never be approved` });
+    else if (cc.quorum > group.length) errors.push({ path: "change_control.quorum", message: `is ${cc.quorum}, larger than reviewer group "${cc.group}" (${group.length} members)` });
+  }
   return { errors, warnings };
 }
 

@@ -52,4 +52,11 @@ export const DEMO_POLICY: PolicyDocumentInput = {
     on_violation: "deny",
   },
   flags: {},
+  change_control: {
+    // Approval rules, reviewer groups and change control itself guard everything else.
+    sensitive_keys: ["tools.*.approval", "reviewer_groups", "change_control"],
+    sensitive_grants: true,
+    quorum: 1,
+    group: "reviewers",
+  },
 };

@@ -4,7 +4,8 @@ import { z } from "zod";
 // key paths editors change (tenants.acme.tier, agents.support-bot.allowed_tools,
 // tools.refund_payment.approval.quorum, …) are this structure written with dots.
 
-const Name = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, "must be 1–64 lowercase letters, digits, '_', '.' or '-'");
+// No dots: names are segments of key paths such as `agents.<agent>.allowed_tools`.
+const Name = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, "must be 1–64 lowercase letters, digits, '_' or '-'");
 
 export const TOOL_KINDS = ["read", "write", "send", "destructive", "schema"] as const;
 /** Kinds that change the world: read-only mode denies all of them. */
@@ -80,6 +81,16 @@ export const Flag = z.object({
   allow: z.array(Name).default([]),
 });
 
+/** Which policy changes need reviewer approval before they apply. */
+export const ChangeControl = z.object({
+  /** Key patterns (`*` = one segment) whose change needs approval, e.g. `tools.*.approval`. */
+  sensitive_keys: z.array(z.string().min(1)).default([]),
+  /** A change that grants a write, send, destructive or schema tool needs approval too. */
+  sensitive_grants: z.boolean().default(false),
+  quorum: z.number().int().min(1).default(1),
+  group: Name.default("reviewers"),
+});
+
 export const PolicyDocument = z.object({
   tools: z.record(Name, Tool).default({}),
   agents: z.record(Name, Agent).default({}),
@@ -88,6 +99,7 @@ export const PolicyDocument = z.object({
   reviewer_groups: z.record(Name, z.array(z.string().min(1))).default({}),
   zones: Zones.default({ names: [], crossings: [], on_violation: "deny" }),
   flags: z.record(Name, Flag).default({}),
+  change_control: ChangeControl.default({ sensitive_keys: [], sensitive_grants: false, quorum: 1, group: "reviewers" }),
 });
 export type PolicyDocument = z.output<typeof PolicyDocument>;
 export type PolicyDocumentInput = z.input<typeof PolicyDocument>;

@@ -28,6 +28,28 @@ export function validateDocument(input: unknown): { document: PolicyDocument; wa
   return { document: parsed.data, warnings };
 }
 
+/** Locks the head row for the rest of the transaction and returns the version it points at. */
+export async function lockHead(tx: Tx): Promise<number | null> {
+  return (await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "PolicyHead" WHERE "id" = 1 FOR UPDATE`)[0]?.version ?? null;
+}
+
+/** Writes the next immutable version and points the head at it; the caller holds the head lock. */
+export async function insertVersion(tx: Tx, v: { document: PolicyDocument; parent: number | null; principal: Principal; reason?: string }): Promise<number> {
+  const latest = await tx.policyVersion.aggregate({ _max: { number: true } });
+  const number = (latest._max.number ?? 0) + 1;
+  await tx.policyVersion.create({
+    data: { number, parent: v.parent, document: v.document as object, sha256: documentHash(v.document), authorId: v.principal.actor.id, author: v.principal.actor.name, reason: v.reason ?? null },
+  });
+  await tx.policyHead.upsert({ where: { id: 1 }, create: { id: 1, version: number }, update: { version: number } });
+  return number;
+}
+
+export async function loadVersionDocument(db: Db | Tx, number: number): Promise<PolicyDocument> {
+  const row = await db.policyVersion.findUnique({ where: { number } });
+  if (!row) throw new AppError("not_found", `There is no policy version ${number}.`);
+  return PolicyDocument.parse(row.document);
+}
+
 export async function headVersion(db: Db | Tx): Promise<number | null> {
   return (await db.policyHead.findUnique({ where: { id: 1 } }))?.version ?? null;
 }
@@ -49,16 +71,11 @@ export async function publishVersion(opts: {
   const sha256 = documentHash(document);
   const { result, generation } = await mutate({ db: opts.db, principal: opts.principal, permission: opts.permission === undefined ? "policy.write" : opts.permission }, async (tx) => {
     // Row lock on the head: concurrent publishers queue here and see each other's versions.
-    const head = (await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "PolicyHead" WHERE "id" = 1 FOR UPDATE`)[0]?.version ?? null;
+    const head = await lockHead(tx);
     if (opts.baseVersion !== undefined && opts.baseVersion !== head) {
       throw new AppError("conflict", `The policy head moved to version ${head} since base version ${opts.baseVersion}; rebase and try again.`);
     }
-    const latest = await tx.policyVersion.aggregate({ _max: { number: true } });
-    const number = (latest._max.number ?? 0) + 1;
-    await tx.policyVersion.create({
-      data: { number, parent: head, document: document as object, sha256, authorId: opts.principal.actor.id, author: opts.principal.actor.name, reason: opts.reason ?? null },
-    });
-    await tx.policyHead.upsert({ where: { id: 1 }, create: { id: 1, version: number }, update: { version: number } });
+    const number = await insertVersion(tx, { document, parent: head, principal: opts.principal, reason: opts.reason });
     return {
       result: { number, parent: head, sha256, warnings },
       audit: { action: "policy.publish", target: `policy:v${number}`, before: head === null ? null : { version: head }, after: { version: number, sha256 }, reason: opts.reason, policyVersion: number },

@@ -103,7 +103,7 @@ describe("atomicity under load", () => {
     assert.equal(applied.length, WRITERS);
     const head = (await store.prisma.policyHead.findUniqueOrThrow({ where: { id: 1 } })).version;
     const final = (await loadVersionDocument(store.prisma, head)) as unknown as Json;
-    for (const cs of applied) for (const op of cs.ops as ChangeOp[]) assert.deepEqual(getKey(final, op.key), op.value, op.key);
+    for (const cs of applied) for (const op of cs.ops as ChangeOp[]) assert.deepEqual(getKey(final, op.key), op.op === "set" ? op.value : undefined, op.key);
 
     // Every decision equals the verdict of the committed version it names.
     const snapshots = new Map<number, Snapshot>();

@@ -1,0 +1,102 @@
+// Where does the server spend its time? Starts server.ts under `node --cpu-prof` on a fresh
+// PGlite dir, drives the decide benchmark's load (or, with `stream`, the control-flip benchmark)
+// at it, stops it, and prints the functions and files with the most self time. Not part of
+// `npm run bench`; run it when a target is missed:
+//   node --import tsx scripts/bench/profile-decide.ts [seconds | stream]
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { CONNECTIONS, decideMix, load } from "@/scripts/bench/decide-bench";
+import { AGENT_TOKEN, adminToken } from "@/scripts/bench/governor-server";
+import { closeClient } from "@/scripts/bench/http-client";
+import { runStreamBench } from "@/scripts/bench/stream-bench";
+import { killAll, startChild, waitForHttp } from "@/scripts/bench/processes";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const PORT = 3022;
+
+function summarise(file: string, top = 25): void {
+  const p = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const selfByFn = new Map<string, number>();
+  const selfByFile = new Map<string, number>();
+  let total = 0;
+  p.samples.forEach((id, i) => {
+    const dt = p.timeDeltas[i] ?? 0;
+    const f = byId.get(id)!.callFrame;
+    const where = f.url ? f.url.replace(/^file:\/\//, "").replace(process.cwd() + "/", "") : "(native)";
+    const fn = `${f.functionName || "(anonymous)"}  ${where}:${f.lineNumber + 1}`;
+    selfByFn.set(fn, (selfByFn.get(fn) ?? 0) + dt);
+    const fileKey = where.includes("node_modules/") ? where.replace(/.*node_modules\/((@[^/]+\/)?[^/]+).*/, "node_modules/$1") : where;
+    selfByFile.set(fileKey, (selfByFile.get(fileKey) ?? 0) + dt);
+    total += dt;
+  });
+  const print = (title: string, m: Map<string, number>) => {
+    console.log(`\n${title}`);
+    for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * t) / total).toFixed(1).padStart(5)} %  ${(t / 1000).toFixed(0).padStart(6)} ms  ${k}`);
+  };
+  print("Self time by function", selfByFn);
+  print("Self time by file / package", selfByFile);
+}
+
+async function main(): Promise<void> {
+  const stream = process.argv[2] === "stream";
+  const seconds = stream ? 0 : Number(process.argv[2] ?? 10);
+  const work = mkdtempSync(path.join(os.tmpdir(), "governor-profile-"));
+  const profDir = path.join(work, "prof");
+  const child = startChild("governor-profiled", process.execPath, ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "--import", "tsx", "server.ts"], {
+    logDir: work,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      PORT: String(PORT),
+      HOST: "127.0.0.1",
+      DATABASE_URL: "",
+      GOVERNOR_DATA_DIR: path.join(work, "data"),
+      GOVERNOR_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
+      GOVERNOR_DEMO_PASSWORD: "demo-password-1",
+      GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${PORT}/api/health`, child, 90_000);
+    if (stream) {
+      const base = `http://127.0.0.1:${PORT}`;
+      const s = await runStreamBench({ base, agentToken: AGENT_TOKEN, adminToken: await adminToken(base), log: console.log });
+      console.log(`stream: p50 ${s.p50Ms.toFixed(1)} ms, p99 ${s.p99Ms.toFixed(1)} ms; POST p50 ${s.postP50Ms.toFixed(1)} ms; fan-out p50 ${s.fanoutP50Ms.toFixed(1)} ms (profiling slows it down)`);
+      closeClient();
+    } else {
+      const r = await load({
+        target: "decide (profiled)",
+        url: `http://127.0.0.1:${PORT}/api/v1/decide`,
+        bodies: decideMix().map((m) => m.body),
+        headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+        durationS: seconds,
+        warmupS: 0,
+      });
+      console.log(`${CONNECTIONS} connections, ${seconds} s: ${r.rps.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(1)} ms (profiling slows it down)`);
+    }
+  } finally {
+    await child.stop();
+  }
+  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
+  if (!file) throw new Error(`No CPU profile was written to ${profDir}`);
+  console.log(`Profile: ${path.join(profDir, file)} (open in Chrome DevTools → Performance)`);
+  summarise(path.join(profDir, file));
+}
+
+main().catch((err) => {
+  console.error(err);
+  killAll();
+  process.exitCode = 1;
+});

@@ -47,9 +47,15 @@ const REVIEWER_OR_ABOVE = new Set(["reviewer", "admin"]);
  * Why a user may not vote, or null when they may: in the reviewer group, reviewer role or
  * above, and not the person who asked.
  */
-export function ineligibility(voter: { username: string; role: string; id: string }, opts: { group: readonly string[]; initiatorId: string }): string | null {
-  if (voter.id === opts.initiatorId) return "you started this request, so you cannot vote on it";
+export function ineligibility(
+  voter: { username: string; role: string; id: string },
+  opts: { group: readonly string[] | null; initiatorId?: string | null; initiatorUsername?: string | null },
+): string | null {
+  if (voter.id === opts.initiatorId || (opts.initiatorUsername && voter.username === opts.initiatorUsername)) {
+    return "you started this request, so you cannot vote on it";
+  }
   if (!isRole(voter.role) || !REVIEWER_OR_ABOVE.has(voter.role)) return `votes need the reviewer role or above (you are ${voter.role})`;
-  if (!opts.group.includes(voter.username)) return `you are not in the reviewer group (${opts.group.join(", ") || "empty"})`;
+  // null: no named group (approval-all mode, zone crossings): any reviewer may vote.
+  if (opts.group && !opts.group.includes(voter.username)) return `you are not in the reviewer group (${opts.group.join(", ") || "empty"})`;
   return null;
 }

@@ -6,6 +6,8 @@ import { mutate } from "@/lib/db/mutate";
 export const SettingsSchema = z.object({
   /** Lifting the global kill needs a second operator to confirm (two-person rule). */
   recovery_two_person: z.boolean().default(false),
+  /** Slack-compatible webhooks told about approval requests: new, resolved, expired. */
+  approval_webhooks: z.array(z.url({ message: "must be an http(s) URL" }).max(500)).max(10, "must list at most 10 URLs").default([]),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export const UpdateSettingsInput = SettingsSchema.partial().refine((v) => Object.keys(v).length > 0, "must change at least one setting");

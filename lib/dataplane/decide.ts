@@ -5,6 +5,7 @@ import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
 import { applyRateLimit, evaluate } from "@/lib/policy/evaluate";
+import { openActionRequest } from "@/lib/approvals/requests";
 
 export type DecideInput = z.output<typeof DecideRequest>;
 export type DecideOutput = z.output<typeof DecideResponse>;
@@ -34,6 +35,8 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     retryAfter = limited.retryAfter;
   }
   const decisionId = randomUUID();
+  // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on.
+  const approvalId = ev.decision === "pending" ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: ev, now })).id : undefined;
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
   dp.log.push({
     id: decisionId,
@@ -64,5 +67,6 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     primitive: ev.primitive,
     reasons: ev.reasons,
     ...(retryAfter !== undefined ? { retryAfter } : {}),
+    ...(approvalId ? { approvalId } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { tokenAuthenticator } from "@/lib/auth/token-auth";
+import { approvalStatus, executeApproval } from "@/lib/dataplane/approvals";
 import { assertActsFor, decide } from "@/lib/dataplane/decide";
 import { openApiDocument } from "@/lib/dataplane/openapi";
 import { recordFailsafeReports, FailsafeReport } from "@/lib/dataplane/failsafe-reports";
@@ -64,8 +65,10 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
   "/api/v1/openapi.json": { method: "GET", public: true, handler: () => openApiDocument() },
 };
 
+const APPROVAL_PATH = /^\/api\/v1\/approvals\/([^/]+)(\/execute)?$/;
+
 export function isDataPlanePath(pathname: string): boolean {
-  return Object.hasOwn(ROUTES, pathname);
+  return Object.hasOwn(ROUTES, pathname) || APPROVAL_PATH.test(pathname);
 }
 
 async function agentPrincipal(dp: DataPlane, req: IncomingMessage): Promise<Principal> {
@@ -76,7 +79,23 @@ async function agentPrincipal(dp: DataPlane, req: IncomingMessage): Promise<Prin
   return principal;
 }
 
+// GET /api/v1/approvals/:id?wait= – where an approval stands (long-poll)
+// POST /api/v1/approvals/:id/execute – the one execution an approved request allows
+async function handleApproval(dp: DataPlane, req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray): Promise<void> {
+  const id = decodeURIComponent(m[1]!);
+  const method = m[2] ? "POST" : "GET";
+  if (req.method !== method) {
+    res.setHeader("allow", method);
+    throw new AppError("bad_request", `${req.method} is not supported on ${url.pathname}; use ${method}.`);
+  }
+  const principal = await agentPrincipal(dp, req);
+  const body = m[2] ? await executeApproval(dp, principal, id) : await approvalStatus(dp, principal, id, url, req);
+  if (!res.headersSent && !req.destroyed) sendJson(res, 200, body);
+}
+
 export async function handleDataPlane(dp: DataPlane, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const approval = APPROVAL_PATH.exec(url.pathname);
+  if (approval) return handleApproval(dp, req, res, url, approval);
   const route = ROUTES[url.pathname]!;
   if (req.method !== route.method) {
     res.setHeader("allow", route.method);

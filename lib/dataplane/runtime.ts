@@ -2,6 +2,23 @@ import { DecisionLogWriter } from "@/lib/dataplane/decision-log";
 import { openRateLimiter, type RateLimiter } from "@/lib/dataplane/rate-limiter";
 import { SnapshotHolder } from "@/lib/dataplane/snapshot-holder";
 import type { Store } from "@/lib/db/store";
+import { expireDue } from "@/lib/approvals/vote";
+import { SYSTEM } from "@/lib/auth/principal";
+import { deliverDue } from "@/lib/notify/webhooks";
+
+/** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
+function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
+  let running = false;
+  const timer = setInterval(() => {
+    if (running) return;
+    running = true;
+    fn()
+      .catch((e) => console.error(`[${name}]`, (e as Error).message))
+      .finally(() => (running = false));
+  }, ms);
+  timer.unref();
+  return () => clearInterval(timer);
+}
 
 /** The data plane's process state: the snapshot, the counters and the decision log. */
 export interface DataPlane {
@@ -16,12 +33,16 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
   const holder = await SnapshotHolder.open(store);
   const limiter = await openRateLimiter(store);
   const log = new DecisionLogWriter(store.prisma);
+  const stopExpiry = every(2000, "approval-expiry", () => expireDue(store.prisma, SYSTEM));
+  const stopWebhooks = every(1000, "webhooks", () => deliverDue(store.prisma));
   return {
     store,
     holder,
     limiter,
     log,
     close: async () => {
+      stopExpiry();
+      stopWebhooks();
       holder.close();
       await holder.idle();
       await limiter.close();

@@ -17,6 +17,8 @@ export const DecideRequest = z
     blastRadius: z.number().min(0, "must be between 0 and 1").max(1, "must be between 0 and 1").optional(),
     reversal: z.string().min(1).max(2000).optional(),
     idempotencyKey: z.string().min(1).max(200).optional(),
+    /** The person the agent acts for; they cannot approve their own action. */
+    initiator: z.string().min(1).max(128).optional(),
   })
   .meta({ id: "DecideRequest" });
 
@@ -36,6 +38,17 @@ export const DecideResponse = z
     retryAfter: z.number().int().optional(),
   })
   .meta({ id: "DecideResponse" });
+
+export const ApprovalStatusResponse = z
+  .object({
+    status: z.enum(["pending", "approved", "rejected", "expired"]),
+    approvals: z.number().int(),
+    rejections: z.number().int(),
+    required: z.number().int(),
+    expiresAt: z.string(),
+    executedAt: z.string().nullable().optional(),
+  })
+  .meta({ id: "ApprovalStatus" });
 
 export const ToolsQuery = z.object({ tenant: Ident, session: Ident.optional() });
 

@@ -20,7 +20,7 @@ export type RateLimit = z.infer<typeof RateLimit>;
 export const ApprovalRule = z.object({
   quorum: z.number().int().min(1, "must be at least 1"),
   group: Name,
-  expires_in_s: z.number().int().min(60).max(7 * 86_400).default(3600),
+  expires_in_s: z.number().int().min(1, "must be at least 1 second").max(7 * 86_400, "must be at most 7 days").default(3600),
   /** How many rejections resolve the request as rejected (1 = one veto). */
   reject_threshold: z.number().int().min(1).default(1),
 });

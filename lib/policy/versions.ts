@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "@/lib/audit/event";
-import type { Principal } from "@/lib/auth/principal";
+import { reconcilePendingRequests } from "@/lib/approvals/execute";
+import { appendAudit } from "@/lib/audit/append";
+import { SYSTEM, type Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { mutate, type MutationContext } from "@/lib/db/mutate";
 import { AppError } from "@/lib/errors";
@@ -41,6 +43,10 @@ export async function insertVersion(tx: Tx, v: { document: PolicyDocument; paren
     data: { number, parent: v.parent, document: v.document as object, sha256: documentHash(v.document), authorId: v.principal.actor.id, author: v.principal.actor.name, reason: v.reason ?? null },
   });
   await tx.policyHead.upsert({ where: { id: 1 }, create: { id: 1, version: number }, update: { version: number } });
+  const released = await reconcilePendingRequests(tx, v.document, number);
+  for (const id of released) {
+    await appendAudit(tx, { actor: SYSTEM.actor, action: "approval.auto_approve", target: `approval:${id}`, reason: `policy version ${number} removed the approval requirement`, policyVersion: number });
+  }
   return number;
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Snapshot } from "@/lib/policy/compile";
 import { evaluate, visibleTools, type Evaluation, type VisibleTool } from "@/lib/policy/evaluate";
 import { CircuitBreaker, type BreakerState } from "@/lib/sdk/breaker";
+import { waitForApproval } from "@/lib/sdk/approval-wait";
 import { DeniedError, GovernorApiError, GovernorUnavailableError } from "@/lib/sdk/errors";
 import { FailsafeQueue, failsafeDecision } from "@/lib/sdk/failsafe";
 import { requestJson, type HttpOptions } from "@/lib/sdk/http";
@@ -42,6 +43,7 @@ export function createGovernor(opts: GovernorOptions): Governor {
   const agent = opts.agent;
   const mode = opts.mode ?? "remote";
   const timeoutMs = opts.timeoutMs ?? 100;
+  const approvalWaitMs = opts.approvalWaitMs ?? 0;
   const pending = new Set<Promise<unknown>>();
   const track = (p: Promise<unknown>) => {
     pending.add(p);
@@ -120,7 +122,12 @@ export function createGovernor(opts: GovernorOptions): Governor {
   return {
     decide,
     async guard(req, fn) {
-      const d = await decide(req);
+      let d = await decide(req);
+      if (d.decision === "pending" && d.approvalId && approvalWaitMs > 0) {
+        const waited = await waitForApproval(http, d, approvalWaitMs);
+        d = waited.decision;
+        if (d.decision === "pending") throw new DeniedError({ ...d, decision: "pending", reasons: [{ primitive: "approval", message: `The approval request is ${waited.status.status} (${waited.status.approvals} of ${waited.status.required} approvals).` }] });
+      }
       if (d.decision !== "allow") throw new DeniedError({ ...d, decision: d.decision });
       const started = performance.now();
       const done = (outcome: "success" | "failure") => track(reportOutcome({ decision: d, outcome, latencyMs: Math.round(performance.now() - started) }));

@@ -36,7 +36,19 @@ export interface GovernorOptions {
   pollIntervalMs?: number;
   /** Replaces global fetch (tests count calls with it; proxies and custom agents plug in here). */
   fetch?: typeof fetch;
+  /** How long guard() waits for reviewers on a pending decision before throwing (default 0: do not wait). */
+  approvalWaitMs?: number;
 }
+
+export const ApprovalStatusSchema = z.object({
+  status: z.enum(["pending", "approved", "rejected", "expired"]),
+  approvals: z.number().int(),
+  rejections: z.number().int(),
+  required: z.number().int(),
+  expiresAt: z.string(),
+  executedAt: z.string().nullable().optional(),
+});
+export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
 export const ReasonSchema = z.object({ primitive: z.string(), message: z.string(), value: z.unknown().optional(), bound: z.unknown().optional() });
 export type Reason = z.infer<typeof ReasonSchema>;

@@ -1,0 +1,55 @@
+import type { Principal } from "@/lib/auth/principal";
+import type { Db, Tx } from "@/lib/db/client";
+import { mutate } from "@/lib/db/mutate";
+import { AppError } from "@/lib/errors";
+import type { PolicyDocument } from "@/lib/policy/document";
+
+export type ExecuteOutcome =
+  | { allowed: true; executionId: string; approvers: string[] }
+  | { allowed: false; message: string };
+
+/**
+ * Claims the one execution an approved request allows. The audit event names the approvers,
+ * so the record of the action carries its chain of authority.
+ */
+export async function claimExecution(db: Db, principal: Principal, requestId: string, executionId: string) {
+  return mutate<ExecuteOutcome>({ db, principal, permission: null }, async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM "ActionRequest" WHERE "id" = ${requestId} FOR UPDATE`;
+    const r = await tx.actionRequest.findUnique({ where: { id: requestId }, include: { votes: true } });
+    if (!r) throw new AppError("not_found", `No approval request with id "${requestId}".`);
+    if (r.agentId !== principal.agentId) throw new AppError("forbidden", `Approval request ${requestId} belongs to agent "${r.agentId}".`);
+    let outcome: ExecuteOutcome;
+    if (r.status !== "approved") outcome = { allowed: false, message: `The request is ${r.status === "pending" && r.expiresAt.getTime() <= Date.now() ? "expired" : r.status}, not approved.` };
+    else if (r.executedAt) outcome = { allowed: false, message: `The approved action was already executed at ${r.executedAt.toISOString()}; an approval allows one execution.` };
+    else {
+      const approvers = r.votes.filter((v) => v.vote === "approve").map((v) => v.voter);
+      await tx.actionRequest.update({ where: { id: requestId }, data: { executedAt: new Date(), executionId } });
+      outcome = { allowed: true, executionId, approvers: approvers.length ? approvers : [r.resolvedBy ?? "system"] };
+    }
+    return {
+      result: outcome,
+      audit: {
+        action: outcome.allowed ? "approval.execute" : "approval.execute_refused",
+        target: `approval:${requestId}`,
+        after: outcome.allowed ? { decisionId: executionId, tool: r.tool, tenant: r.tenant, approvers: outcome.approvers, requestedBy: r.agentId, onBehalfOf: r.initiator } : { reason: outcome.message },
+      },
+    };
+  });
+}
+
+/**
+ * When a new policy version drops the approval rule a pending request waits on, the request is
+ * approved by the system in the same transaction. Requirements added later are not applied to
+ * requests (or decisions) that already exist.
+ */
+export async function reconcilePendingRequests(tx: Tx, doc: PolicyDocument, version: number): Promise<string[]> {
+  const pending = await tx.actionRequest.findMany({ where: { status: "pending", source: "rule" }, select: { id: true, tool: true } });
+  const released = pending.filter((r) => !doc.tools[r.tool]?.approval);
+  for (const r of released) {
+    await tx.actionRequest.update({
+      where: { id: r.id },
+      data: { status: "approved", resolvedAt: new Date(), resolvedBy: "system", resolution: `policy version ${version} no longer requires approval for ${r.tool}` },
+    });
+  }
+  return released.map((r) => r.id);
+}

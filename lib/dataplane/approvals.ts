@@ -1,0 +1,77 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { claimExecution } from "@/lib/approvals/execute";
+import { getActionRequestOrThrow, requestStatus } from "@/lib/approvals/requests";
+import type { Principal } from "@/lib/auth/principal";
+import type { DataPlane } from "@/lib/dataplane/runtime";
+import { AppError } from "@/lib/errors";
+
+const MAX_WAIT_S = 60;
+
+async function ownRequest(dp: DataPlane, principal: Principal, id: string) {
+  const r = await getActionRequestOrThrow(dp.store.prisma, id);
+  if (r.agentId !== principal.agentId) throw new AppError("forbidden", `Approval request ${id} belongs to agent "${r.agentId}".`);
+  return r;
+}
+
+/**
+ * GET /api/v1/approvals/:id?wait=30 – long-polls until the request is resolved or the wait runs
+ * out. Every resolution bumps the generation on whichever instance it happened, so this
+ * re-reads the request on each generation event rather than polling the database.
+ */
+export async function approvalStatus(dp: DataPlane, principal: Principal, id: string, url: URL, req: IncomingMessage) {
+  const waitRaw = url.searchParams.get("wait");
+  const wait = waitRaw === null ? 0 : Number(waitRaw);
+  if (!Number.isFinite(wait) || wait < 0 || wait > MAX_WAIT_S) throw new AppError("validation_failed", `wait: must be a number of seconds from 0 to ${MAX_WAIT_S}`, { fields: [{ path: "wait", message: `must be 0–${MAX_WAIT_S} seconds` }] });
+  let r = await ownRequest(dp, principal, id);
+  const deadline = Date.now() + wait * 1000;
+  while (requestStatus(r).status === "pending" && Date.now() < deadline) {
+    const changed = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => done(false), Math.min(deadline, r.expiresAt.getTime() + 10) - Date.now());
+      const off = dp.store.bus.onGeneration(() => done(true));
+      const onClose = () => done(false);
+      req.once("close", onClose);
+      function done(v: boolean) {
+        clearTimeout(timer);
+        off();
+        req.off("close", onClose);
+        resolve(v);
+      }
+    });
+    if (req.destroyed) break;
+    if (changed || Date.now() >= r.expiresAt.getTime()) r = await ownRequest(dp, principal, id);
+  }
+  return { ...requestStatus(r), executedAt: r.executedAt?.toISOString() ?? null };
+}
+
+/** POST /api/v1/approvals/:id/execute – the single execution an approval allows, as a decision. */
+export async function executeApproval(dp: DataPlane, principal: Principal, id: string) {
+  const executionId = randomUUID();
+  const r = await ownRequest(dp, principal, id);
+  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId);
+  const snap = dp.holder.current;
+  const reasons = outcome.allowed
+    ? [{ primitive: "approval", message: `Approved by ${outcome.approvers.join(", ")}`, value: outcome.approvers, bound: r.quorum }]
+    : [{ primitive: "approval", message: outcome.message }];
+  const decision = outcome.allowed ? "allow" : "deny";
+  dp.log.push({
+    id: executionId,
+    at: new Date(),
+    agentId: r.agentId,
+    tenant: r.tenant,
+    session: r.session,
+    tool: r.tool,
+    request: { agent: r.agentId, tenant: r.tenant, session: r.session, tool: r.tool, args: r.args, approvalId: id },
+    decision,
+    primitive: "approval",
+    reasons,
+    policyVersion: snap.policyVersion,
+    generation,
+    cohort: "stable",
+    latencyUs: 0,
+    tokenId: principal.tokenId ?? null,
+    grantId: null,
+    failsafe: false,
+  });
+  return { decision, decisionId: executionId, policyVersion: snap.policyVersion, generation, cohort: "stable", enforced: true, primitive: "approval", reasons, approvalId: id };
+}

@@ -1,0 +1,54 @@
+import { z } from "zod";
+import { getActionRequestOrThrow, listActionRequests, requestStatus } from "@/lib/approvals/requests";
+import { ActionVoteInput, voteOnActionRequest } from "@/lib/approvals/vote";
+import { listDeliveries } from "@/lib/notify/webhooks";
+import { readJson } from "@/lib/http/node-http";
+import type { Route } from "@/lib/http/router";
+import { parseInput } from "@/lib/http/validate";
+
+const ListQuery = z.object({
+  status: z.enum(["pending", "approved", "rejected", "expired"], { error: "must be pending, approved, rejected or expired" }).optional(),
+  tool: z.string().max(64).optional(),
+  agent: z.string().max(64).optional(),
+  tenant: z.string().max(64).optional(),
+  q: z.string().max(200).optional(),
+  before: z.iso.datetime({ message: "must be an ISO 8601 time" }).optional(),
+});
+
+// Agent actions waiting for reviewers, and the webhook deliveries about them.
+export const APPROVAL_ROUTES: Route[] = [
+  {
+    method: "GET",
+    path: "/api/v1/admin/approvals",
+    permission: "console.read",
+    handler: async ({ store, url }) => {
+      const q = parseInput(ListQuery, Object.fromEntries(url.searchParams));
+      const rows = await listActionRequests(store.prisma, q);
+      return { requests: rows.map((r) => ({ ...r, ...requestStatus(r) })) };
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/approvals/:id",
+    permission: "console.read",
+    handler: async ({ store, params }) => {
+      const r = await getActionRequestOrThrow(store.prisma, params.id!);
+      return { request: { ...r, ...requestStatus(r) } };
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/approvals/:id/votes",
+    permission: "approvals.vote",
+    handler: async ({ store, principal, req, params }) => {
+      const input = parseInput(ActionVoteInput, await readJson(req));
+      return voteOnActionRequest({ db: store.prisma, principal, id: params.id!, input });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/webhooks/deliveries",
+    permission: "console.read",
+    handler: async ({ store, url }) => ({ deliveries: await listDeliveries(store.prisma, { status: url.searchParams.get("status") ?? undefined }) }),
+  },
+];

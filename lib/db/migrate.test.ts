@@ -1,6 +1,6 @@
 // Proves the committed migrations apply cleanly, leave no drift against schema.prisma, are
-// idempotent, and install the append-only audit trigger: on PGlite always, and on PostgreSQL
-// when TEST_DATABASE_URL is set (each run in its own throwaway database).
+// idempotent, and install the append-only audit trigger: on PGlite in the PGlite pass, and on
+// PostgreSQL in the PostgreSQL pass (GOVERNOR_TEST_STORE=postgres; a throwaway database each run).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
@@ -40,7 +40,9 @@ async function checkMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFac
   return ms;
 }
 
-test("migrations on PGlite", async (t) => {
+const onPostgres = process.env.GOVERNOR_TEST_STORE === "postgres";
+
+if (!onPostgres) test("migrations on PGlite", async (t) => {
   const db = new PGlite();
   await db.waitReady; // PGlite's own start-up (~1.5 s) is not migration time
   try {
@@ -53,7 +55,8 @@ test("migrations on PGlite", async (t) => {
 
 const adminUrl = process.env.TEST_DATABASE_URL;
 
-test("migrations on PostgreSQL", { skip: !adminUrl && "TEST_DATABASE_URL not set" }, async (t) => {
+if (onPostgres) test("migrations on PostgreSQL", async (t) => {
+  assert.ok(adminUrl, "GOVERNOR_TEST_STORE=postgres needs TEST_DATABASE_URL");
   // A fresh database per run: migrations must start from empty, and runs must not collide.
   const name = `governor_mig_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });

@@ -5,6 +5,8 @@ import type { Store } from "@/lib/db/store";
 import { expireDue } from "@/lib/approvals/vote";
 import { SYSTEM } from "@/lib/auth/principal";
 import { deliverDue } from "@/lib/notify/webhooks";
+import { checkpointTick } from "@/lib/audit/checkpoint";
+import { sealTick } from "@/lib/audit/seal";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -35,6 +37,10 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
   const log = new DecisionLogWriter(store.prisma);
   const stopExpiry = every(2000, "approval-expiry", () => expireDue(store.prisma, SYSTEM));
   const stopWebhooks = every(1000, "webhooks", () => deliverDue(store.prisma));
+  // Checkpoints at least once a second while events arrive (and every 1,000 events); decision
+  // batches sealed into the chain every second.
+  const stopSeal = every(1000, "decision-seal", () => sealTick(store.prisma));
+  const stopCheckpoints = every(250, "audit-checkpoint", () => checkpointTick(store.prisma));
   return {
     store,
     holder,
@@ -43,10 +49,15 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
     close: async () => {
       stopExpiry();
       stopWebhooks();
+      stopSeal();
+      stopCheckpoints();
       holder.close();
       await holder.idle();
       await limiter.close();
       await log.close();
+      // Seal and sign what the last flush wrote, so a clean shutdown leaves nothing unsigned.
+      await sealTick(store.prisma).catch(() => 0);
+      await checkpointTick(store.prisma).catch(() => 0);
     },
   };
 }

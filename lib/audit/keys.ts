@@ -1,0 +1,79 @@
+import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Db } from "@/lib/db/client";
+import { authSecret } from "@/lib/auth/secret";
+
+export interface SigningKey {
+  id: string;
+  privateKey: KeyObject;
+  publicKeyPem: string;
+}
+
+/** Key id: the first 16 hex digits of SHA-256 over the raw 32-byte Ed25519 public key. */
+export function keyIdOf(publicKey: KeyObject): string {
+  const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  return createHash("sha256").update(raw).digest("hex").slice(0, 16);
+}
+
+// AES-256-GCM under a key derived from GOVERNOR_SECRET: a copy of the database alone cannot sign.
+function wrappingKey(): Buffer {
+  return scryptSync(authSecret(), "governor-audit-key-wrap", 32);
+}
+
+function encrypt(pem: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", wrappingKey(), iv);
+  const body = Buffer.concat([cipher.update(pem, "utf8"), cipher.final()]);
+  return ["v1", iv.toString("base64"), cipher.getAuthTag().toString("base64"), body.toString("base64")].join(".");
+}
+
+function decrypt(blob: string): string {
+  const [v, iv, tag, body] = blob.split(".");
+  if (v !== "v1" || !iv || !tag || !body) throw new Error("unknown audit key envelope");
+  const decipher = createDecipheriv("aes-256-gcm", wrappingKey(), Buffer.from(iv, "base64"));
+  decipher.setAuthTag(Buffer.from(tag, "base64"));
+  return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
+}
+
+function fromPrivatePem(pem: string): SigningKey {
+  const privateKey = createPrivateKey(pem);
+  const publicKey = createPublicKey(privateKey);
+  return { id: keyIdOf(publicKey), privateKey, publicKeyPem: publicKey.export({ format: "pem", type: "spki" }).toString() };
+}
+
+// Any constant; it serialises key creation between instances so only one active key appears.
+const KEY_LOCK = 7_446_003;
+
+/**
+ * The key that signs new checkpoints: from GOVERNOR_AUDIT_KEY_FILE (a PEM Ed25519 private key)
+ * when set, otherwise the newest unretired key in the store, created on first use.
+ */
+export async function activeSigningKey(db: Db): Promise<SigningKey> {
+  const file = process.env.GOVERNOR_AUDIT_KEY_FILE;
+  if (file) {
+    const key = fromPrivatePem(readFileSync(file, "utf8"));
+    await db.auditKey.upsert({ where: { id: key.id }, create: { id: key.id, publicKey: key.publicKeyPem }, update: {} });
+    return key;
+  }
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_LOCK})`;
+    const row = await tx.auditKey.findFirst({ where: { retiredAt: null, privateKeyEnc: { not: null } }, orderBy: { createdAt: "desc" } });
+    if (row) return fromPrivatePem(decrypt(row.privateKeyEnc!));
+    const { privateKey } = generateKeyPairSync("ed25519");
+    const key = fromPrivatePem(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+    await tx.auditKey.create({ data: { id: key.id, publicKey: key.publicKeyPem, privateKeyEnc: encrypt(key.privateKey.export({ format: "pem", type: "pkcs8" }).toString()) } });
+    return key;
+  });
+}
+
+/** Retires the active stored key and creates a new one; old public keys stay for verification. */
+export async function rotateSigningKey(db: Db): Promise<{ retired: string[]; active: string }> {
+  const retired = await db.auditKey.findMany({ where: { retiredAt: null }, select: { id: true } });
+  await db.auditKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+  const key = await activeSigningKey(db);
+  return { retired: retired.map((r) => r.id), active: key.id };
+}
+
+export async function publicKeys(db: Db) {
+  return (await db.auditKey.findMany({ orderBy: { createdAt: "asc" } })).map((k) => ({ keyId: k.id, algorithm: "Ed25519", publicKey: k.publicKey, createdAt: k.createdAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null }));
+}

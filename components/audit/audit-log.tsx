@@ -20,16 +20,22 @@ interface AuditRow {
   after: unknown;
   hash: string;
 }
-type Page = { events: AuditRow[]; nextBefore: number | null };
-type Verify = { ok: true; count: number; headSeq: number } | { ok: false; count: number; firstBrokenSeq: number; problem: string; detail: string };
+type Page = { events: AuditRow[]; nextCursor: string | null };
+type Verify = {
+  ok: boolean;
+  checked: number;
+  range: { from: number; to: number };
+  firstFailure?: { seq: number; kind: string; detail: string };
+  checkpoint: { seq: number; keyId: string; signatureValid: boolean } | null;
+};
 
 export function AuditLog() {
   const [open, setOpen] = useState<number | null>(null);
   const query = useInfiniteQuery({
     queryKey: ["audit"],
-    queryFn: ({ pageParam }) => api<Page>(`/api/v1/admin/audit?limit=50${pageParam ? `&before=${pageParam}` : ""}`),
-    initialPageParam: 0,
-    getNextPageParam: (last) => last.nextBefore ?? undefined,
+    queryFn: ({ pageParam }) => api<Page>(`/api/v1/admin/audit?limit=50${pageParam ? `&cursor=${pageParam}` : ""}`),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const verify = useMutation({ mutationFn: () => api<Verify>("/api/v1/admin/audit/verify") });
   const rows = query.data?.pages.flatMap((p) => p.events) ?? [];
@@ -43,8 +49,8 @@ export function AuditLog() {
         {verify.data && (
           <span role="status" data-testid="verify-result" className={`rounded-md px-3 py-1 text-sm font-medium ${verify.data.ok ? "bg-emerald-100 text-emerald-900 dark:bg-emerald-950 dark:text-emerald-200" : "bg-red-100 text-red-900 dark:bg-red-950 dark:text-red-200"}`}>
             {verify.data.ok
-              ? `✓ Chain intact: ${verify.data.count} events, head at #${verify.data.headSeq}`
-              : `✗ Chain broken at #${verify.data.firstBrokenSeq} (${verify.data.problem}): ${verify.data.detail}`}
+              ? `✓ Chain intact: ${verify.data.checked} events (#${verify.data.range.from}–#${verify.data.range.to})${verify.data.checkpoint ? `, covered by checkpoint #${verify.data.checkpoint.seq} signed by key ${verify.data.checkpoint.keyId}` : ""}`
+              : `✗ Chain broken at #${verify.data.firstFailure?.seq} (${verify.data.firstFailure?.kind}): ${verify.data.firstFailure?.detail}`}
           </span>
         )}
         {verify.error && <span role="alert" className="text-sm text-red-700">{verify.error.message}</span>}

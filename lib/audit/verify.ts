@@ -23,14 +23,17 @@ export function rowToHashed(row: AuditEvent): HashedEvent {
   };
 }
 
-/** Walks the whole chain in seq order, in pages, and names the first row that does not hold. */
-export async function verifyChain(db: Db, pageSize = 1000): Promise<ChainReport> {
-  let prevHash = GENESIS_HASH;
-  let expectedSeq = 1;
+/**
+ * Walks the chain in seq order, in pages, and names the first row that does not hold. With
+ * `from`/`to` it checks that range, linking its first row to the stored hash before it.
+ */
+export async function verifyChain(db: Db, pageSize = 1000, range: { from?: number; to?: number } = {}): Promise<ChainReport> {
+  let expectedSeq = range.from ?? 1;
+  let prevHash = expectedSeq > 1 ? ((await db.auditEvent.findUnique({ where: { seq: expectedSeq - 1 }, select: { hash: true } }))?.hash ?? GENESIS_HASH) : GENESIS_HASH;
   let count = 0;
   for (;;) {
     const rows = await db.auditEvent.findMany({
-      where: { seq: { gte: expectedSeq } },
+      where: { seq: { gte: expectedSeq, ...(range.to ? { lte: range.to } : {}) } },
       orderBy: { seq: "asc" },
       take: pageSize,
     });

@@ -21,6 +21,7 @@ export const PERMISSIONS = {
   "approvals.vote": ["reviewer", "admin"],
   "audit.read": ["auditor", "admin"],
   "audit.export": ["auditor", "admin"],
+  "audit.keys.rotate": ["admin"],
   "settings.manage": ["admin"],
   "users.read": ["admin"],
   "users.manage": ["admin"],

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import { tokenAuthenticator } from "@/lib/auth/token-auth";
 import { approvalStatus, executeApproval } from "@/lib/dataplane/approvals";
+import { publicKeys } from "@/lib/audit/keys";
 import { assertActsFor, decide } from "@/lib/dataplane/decide";
 import { openApiDocument } from "@/lib/dataplane/openapi";
 import { recordFailsafeReports, FailsafeReport } from "@/lib/dataplane/failsafe-reports";
@@ -61,6 +62,8 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
       return recordFailsafeReports(dp, principal, body.decisions);
     },
   },
+  // GET /api/v1/audit/keys – the public keys that verify audit checkpoints (public by nature)
+  "/api/v1/audit/keys": { method: "GET", public: true, handler: async ({ dp }) => ({ keys: await publicKeys(dp.store.prisma) }) },
   // GET /api/v1/openapi.json – this API, described from the same zod schemas
   "/api/v1/openapi.json": { method: "GET", public: true, handler: () => openApiDocument() },
 };

@@ -1,30 +1,57 @@
 import { z } from "zod";
-import { listAuditEvents } from "@/lib/audit/list";
-import { verifyChain } from "@/lib/audit/verify";
-import { parseInput } from "@/lib/http/validate";
+import { decisionProof } from "@/lib/audit/proof";
+import { AuditQuery, DecisionQuery, listAuditEvents, listDecisions } from "@/lib/audit/list";
+import { publicKeys, rotateSigningKey } from "@/lib/audit/keys";
+import { verifyRange } from "@/lib/audit/verify-range";
+import { recordAudit } from "@/lib/audit/record";
 import type { Route } from "@/lib/http/router";
+import { parseInput } from "@/lib/http/validate";
 
-const AuditQuery = z.object({
-  before: z.coerce.number().int().positive("must be a positive sequence number").optional(),
-  limit: z.coerce.number().int().min(1, "must be at least 1").max(200, "must be at most 200").default(50),
-  action: z.string().max(100).optional(),
+const VerifyQuery = z.object({
+  from: z.coerce.number().int().min(1, "must be a sequence number ≥ 1").optional(),
+  to: z.coerce.number().int().min(1, "must be a sequence number ≥ 1").optional(),
 });
 
-// The audit log.
+// The audit log: browse, verify, decisions and their proofs, signing keys.
 export const AUDIT_ROUTES: Route[] = [
   {
     method: "GET",
     path: "/api/v1/admin/audit",
     permission: "audit.read",
-    handler: async ({ store, url }) => {
-      const q = parseInput(AuditQuery, Object.fromEntries(url.searchParams));
-      return listAuditEvents(store.prisma, q);
-    },
+    handler: async ({ store, url }) => listAuditEvents(store.prisma, parseInput(AuditQuery, Object.fromEntries(url.searchParams))),
   },
   {
     method: "GET",
     path: "/api/v1/admin/audit/verify",
     permission: "audit.read",
-    handler: async ({ store }) => verifyChain(store.prisma),
+    handler: async ({ store, url }) => verifyRange(store.prisma, parseInput(VerifyQuery, Object.fromEntries(url.searchParams))),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/audit/decisions",
+    permission: "audit.read",
+    handler: async ({ store, url }) => listDecisions(store.prisma, parseInput(DecisionQuery, Object.fromEntries(url.searchParams))),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/audit/decisions/:id/proof",
+    permission: "audit.read",
+    handler: async ({ store, params }) => decisionProof(store.prisma, params.id!),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/audit/keys",
+    permission: "audit.read",
+    handler: async ({ store }) => ({ keys: await publicKeys(store.prisma) }),
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/audit/keys/rotate",
+    permission: "audit.keys.rotate",
+    handler: async ({ store, principal }) => {
+      const result = await rotateSigningKey(store.prisma);
+      await recordAudit(store.prisma, { actor: principal.actor, action: "audit.key_rotate", target: `audit-key:${result.active}`, after: result, request: principal.request });
+      return result;
+    },
   },
 ];

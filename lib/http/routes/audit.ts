@@ -1,4 +1,6 @@
+import { pipeline } from "node:stream/promises";
 import { z } from "zod";
+import { exportBundle } from "@/lib/audit/export";
 import { decisionProof } from "@/lib/audit/proof";
 import { AuditQuery, DecisionQuery, listAuditEvents, listDecisions } from "@/lib/audit/list";
 import { publicKeys, rotateSigningKey } from "@/lib/audit/keys";
@@ -25,6 +27,35 @@ export const AUDIT_ROUTES: Route[] = [
     path: "/api/v1/admin/audit/verify",
     permission: "audit.read",
     handler: async ({ store, url }) => verifyRange(store.prisma, parseInput(VerifyQuery, Object.fromEntries(url.searchParams))),
+  },
+  {
+    method: "GET",
+    path: "/api/v1/admin/audit/export",
+    permission: "audit.export",
+    // Streams a .tar.gz built in temp files, so a million events never sit in memory.
+    handler: async ({ store, principal, url, res }) => {
+      const bundle = await exportBundle(store.prisma, { filters: Object.fromEntries(url.searchParams) as never, actor: principal.actor });
+      // The export itself is evidence: who took which range, and the hashes it ends on.
+      await recordAudit(store.prisma, {
+        actor: principal.actor,
+        action: "audit.export",
+        target: `audit:${bundle.manifest.range.fromSeq}-${bundle.manifest.range.toSeq}`,
+        after: { filters: bundle.manifest.filters, range: bundle.manifest.range, counts: bundle.manifest.counts, lastHash: bundle.manifest.lastHash },
+        request: principal.request,
+      });
+      res.writeHead(200, {
+        "content-type": "application/gzip",
+        "content-length": String(bundle.size),
+        "content-disposition": `attachment; filename="${bundle.filename}"`,
+        "cache-control": "no-store",
+      });
+      try {
+        await pipeline(bundle.stream, res);
+      } finally {
+        await bundle.cleanup();
+      }
+      return undefined;
+    },
   },
   {
     method: "GET",

@@ -34,7 +34,9 @@ async function call(method: string, pathname: string, headers: Record<string, st
     headers: { ...(MUTATING.has(method) ? { "content-type": "application/json" } : {}), ...headers },
     body: MUTATING.has(method) ? "{}" : undefined,
   });
-  return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
+  // Most routes answer JSON; the evidence export answers a .tar.gz.
+  const json = res.headers.get("content-type")?.includes("json");
+  return { status: res.status, body: (json ? await res.json() : { bytes: (await res.arrayBuffer()).byteLength }) as { error?: { code: string; message: string } } };
 }
 
 describe("permission matrix over every admin route", () => {

@@ -57,8 +57,9 @@ test("a wrong password gets a clear message", async ({ browser }) => {
 test("the 6th quick wrong attempt is throttled with a time to retry", async ({ browser }) => {
   const page = await newClient(browser);
   await page.goto("/login");
+  // An account no other spec signs in with: throttling locks the account for 5 minutes.
   for (let i = 1; i <= 6; i++) {
-    await page.getByLabel("Username").fill("viewer");
+    await page.getByLabel("Username").fill("throttle-target");
     await page.getByLabel("Password").fill(`wrong-${i}`);
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const alert = page.getByTestId("login-error");

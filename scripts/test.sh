@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 # *.pg.test.ts need a real PostgreSQL server (several processes sharing one database), so they
 # run in the PostgreSQL pass only.
-mapfile -t files < <(find lib scripts -name '*.test.ts' -not -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
+mapfile -t files < <(find lib scripts components -name '*.test.ts' -not -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
 mapfile -t pg_files < <(find lib scripts -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
 run_suite() {
   node --import tsx --test --test-concurrency=2 --test-reporter=spec "$@"

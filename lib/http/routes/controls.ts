@@ -74,6 +74,13 @@ export const CONTROL_ROUTES: Route[] = [
     permission: "console.read",
     handler: async ({ store }) => ({ grants: await activeGrants(store.prisma) }),
   },
+  // GET /api/v1/admin/grants/all – every grant, active or ended, for the console's grant history
+  {
+    method: "GET",
+    path: "/api/v1/admin/grants/all",
+    permission: "console.read",
+    handler: async ({ store }) => ({ grants: await store.prisma.sandboxGrant.findMany({ orderBy: { createdAt: "desc" }, take: 500 }) }),
+  },
   {
     method: "POST",
     path: "/api/v1/admin/grants",

@@ -1,0 +1,24 @@
+// Times as the console shows them everywhere: UTC to the minute or second, plus "x ago".
+
+export const utc = (iso: string | null | undefined, seconds = false) => (iso ? `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC` : "—");
+
+/** "4 min", "1 h 5 min", "12 s": a duration in words, for countdowns and ages. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min${m < 10 && s % 60 ? ` ${s % 60} s` : ""}`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} h${m % 60 ? ` ${m % 60} min` : ""}`;
+  return `${Math.floor(h / 24)} d`;
+}
+
+export const ago = (iso: string, now = Date.now()) => `${duration(now - Date.parse(iso))} ago`;
+
+export const SOURCE_LABEL: Record<string, string> = {
+  rule: "approval rule on the tool",
+  approval_all: "approval-all mode",
+  network_boundary: "zone crossing",
+};
+
+export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

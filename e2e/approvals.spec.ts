@@ -1,0 +1,175 @@
+import { expect, test, type Page } from "@playwright/test";
+import { createGovernor, type Governor } from "../lib/sdk";
+import { E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+
+const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+// Mutations from a page's request context need the console's own origin, as the browser sends.
+const SAME_ORIGIN = { origin: BASE };
+let support: Governor;
+
+test.beforeAll(() => {
+  support = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 5000 });
+});
+test.afterAll(async () => {
+  await support.close();
+});
+
+const uniqueSession = (what: string) => `e2e-${what}-${Date.now().toString(36)}`;
+const vote = (page: Page, id: string, v: "approve" | "reject" = "approve") =>
+  page.request.post(`/api/v1/admin/approvals/${id}/votes`, { data: { vote: v, comment: "forged from the page's session" }, headers: SAME_ORIGIN });
+
+async function reviewers(browser: Parameters<typeof newClient>[0], names: string[]): Promise<Page[]> {
+  const pages: Page[] = [];
+  for (const name of names) {
+    const page = await newClient(browser);
+    await login(page, name);
+    pages.push(page);
+  }
+  return pages;
+}
+
+test("two of three reviewers approve a refund; the agent's waiting guard runs only after the second approval", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const session = uniqueSession("quorum");
+  const agent = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 5000, approvalWaitMs: 30_000 });
+  let ran = 0;
+  let settled = false;
+  // The agent asks first and waits, as a live agent would, while the reviewers look.
+  const guarded = agent
+    .guard({ tenant: "acme", session, tool: "refund_payment", args: { amount: 129.5, currency: "EUR", order: "A-1001" }, reversal: "Charge the card again through the ledger" }, () => ++ran)
+    .finally(() => (settled = true));
+  guarded.catch(() => {}); // awaited below; keeps an early failure from surfacing as unhandled
+
+  const [r1, r2, r3] = (await reviewers(browser, ["reviewer1", "reviewer2", "reviewer3"])) as [Page, Page, Page];
+
+  // reviewer1 finds it in the live queue (no reload) and opens it.
+  await r1.goto("/approvals");
+  const row = r1.getByTestId("approval-row").filter({ hasText: session });
+  await expect(row).toBeVisible({ timeout: 10_000 });
+  await expect(row).toContainText("0 of 2 approvals");
+  await row.getByRole("link", { name: /refund_payment/ }).click();
+  await expect(r1).toHaveURL(/\/approvals\/[0-9a-f-]{36}$/);
+  const id = new URL(r1.url()).pathname.split("/").pop()!;
+  await expect(r1.getByTestId("request-args")).toContainText('"order": "A-1001"');
+  await expect(r1.getByTestId("approval-rule")).toContainText("2 approvals of group reviewers");
+  await expect(r1.getByTestId("approval-rule")).toContainText("reviewer1, reviewer2, reviewer3");
+  await expect(r1.getByText("Charge the card again through the ledger")).toBeVisible();
+
+  await r1.getByLabel(/^Comment/).fill("matches ticket 4711");
+  await r1.getByRole("button", { name: "Approve" }).click();
+  await expect(r1.getByTestId("votes")).toContainText("reviewer1");
+  await expect(r1.getByTestId("votes")).toContainText("matches ticket 4711");
+  // No second vote: the button is gone and the page says why.
+  await expect(r1.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  await expect(r1.getByTestId("cannot-vote")).toContainText("A vote cannot be changed or cast twice");
+
+  // One approval of two: the agent is still waiting and its action has not run.
+  await r1.waitForTimeout(1500);
+  expect(settled).toBe(false);
+  expect(ran).toBe(0);
+
+  // A forged second vote from reviewer1's own session is refused by the server.
+  const twice = await vote(r1, id);
+  expect(twice.status()).toBe(409);
+  expect((await twice.json()).error.message).toContain("already voted");
+
+  // reviewer3 opens the request while it is still pending, then loses its live updates, so its
+  // page still offers the vote after reviewer2 has decided it.
+  await r3.goto(`/approvals/${id}`);
+  await expect(r3.getByRole("button", { name: "Approve" })).toBeVisible();
+  await r3.route(`**/api/v1/admin/approvals/${id}`, (route) => (route.request().method() === "GET" ? route.abort() : route.continue()));
+
+  await r2.goto(`/approvals/${id}`);
+  await r2.getByRole("button", { name: "Approve" }).click();
+  await expect(r2.getByTestId("request-status")).toHaveText(/Approved/);
+
+  // The second approval releases the waiting guard, which runs its action once.
+  expect(await guarded).toBe(1);
+  expect(ran).toBe(1);
+  await agent.close();
+
+  // reviewer1's open page follows without a reload.
+  await expect(r1.getByTestId("request-outcome")).toContainText("Approved by reviewer2", { timeout: 10_000 });
+
+  // reviewer3's stale page: the click reaches the server, which refuses with a 409 the page shows.
+  await r3.getByRole("button", { name: "Approve" }).click();
+  await expect(r3.getByTestId("vote-refusal")).toContainText("HTTP 409");
+  await expect(r3.getByTestId("vote-refusal")).toContainText("already approved by reviewer2");
+  await r3.unroute(`**/api/v1/admin/approvals/${id}`);
+  await r3.reload();
+  await expect(r3.getByTestId("cannot-vote")).toContainText("already approved by reviewer2");
+  await expect(r3.getByRole("button", { name: "Approve" })).toHaveCount(0);
+  const late = await vote(r3, id);
+  expect(late.status()).toBe(409);
+  expect((await late.json()).error.message).toMatch(/already approved by reviewer2 at \d{4}-/);
+
+  // The decided request is in the searchable history with its votes.
+  await r3.goto("/approvals/history");
+  await r3.getByLabel("Search").fill(session);
+  const past = r3.getByTestId("approval-history").getByRole("row").filter({ hasText: session });
+  await expect(past).toContainText("Approved");
+  await expect(past).toContainText("reviewer1 approved");
+  await expect(past).toContainText("reviewer2 approved");
+});
+
+test("viewer, editor and operator cannot vote: the page says why, and a forged vote gets 403", async ({ browser }) => {
+  const d = await support.decide({ tenant: "acme", session: uniqueSession("roles"), tool: "refund_payment", args: { amount: 5 } });
+  expect(d.decision).toBe("pending");
+  const id = d.approvalId!;
+  for (const [user, role] of [["viewer", "viewer"], ["editor", "editor"], ["oncall", "operator"]] as const) {
+    const page = await newClient(browser);
+    await login(page, user);
+    await page.goto(`/approvals/${id}`);
+    await expect(page.getByTestId("cannot-vote")).toContainText(`Voting needs the reviewer or admin role; you are signed in as ${role}`);
+    await expect(page.getByRole("button", { name: "Approve" })).toHaveCount(0);
+    const forged = await vote(page, id);
+    expect(forged.status(), user).toBe(403);
+    expect((await forged.json()).error.message).toContain("approvals.vote");
+  }
+  const after = await (await newClient(browser)).request.get(`${BASE}/api/v1/approvals/${id}`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` } });
+  expect((await after.json()).approvals).toBe(0);
+});
+
+test("an expired request cannot be approved", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const admin = await newClient(browser);
+  await login(admin, "admin");
+  const head = await (await admin.request.get("/api/v1/admin/policy")).json();
+  const original = head.version.document;
+  const publish = async (document: unknown, reason: string) => {
+    const res = await admin.request.post("/api/v1/admin/policy/versions", { data: { document, reason }, headers: SAME_ORIGIN });
+    expect(res.status(), await res.text()).toBe(201);
+  };
+  const short = structuredClone(original);
+  short.tools.refund_payment.approval.expires_in_s = 3;
+  await publish(short, "e2e: a 3-second approval window");
+  try {
+    // The data plane takes the new version within moments; ask until a request carries it.
+    let id = "";
+    await expect
+      .poll(
+        async () => {
+          const d = await support.decide({ tenant: "acme", session: uniqueSession("expiry"), tool: "refund_payment", args: { amount: 7 } });
+          id = d.approvalId!;
+          const { request } = await (await admin.request.get(`/api/v1/admin/approvals/${id}`)).json();
+          return Date.parse(request.expiresAt) - Date.parse(request.createdAt);
+        },
+        { timeout: 10_000 },
+      )
+      .toBeLessThanOrEqual(3000);
+
+    const [reviewer] = (await reviewers(browser, ["reviewer1"])) as [Page];
+    await reviewer.goto(`/approvals/${id}`);
+    // The page turns from pending to expired by itself and withdraws the vote buttons.
+    await expect(reviewer.getByTestId("request-status")).toHaveText(/Expired/, { timeout: 10_000 });
+    await expect(reviewer.getByTestId("cannot-vote")).toContainText("expired");
+    await expect(reviewer.getByRole("button", { name: "Approve" })).toHaveCount(0);
+    const forged = await vote(reviewer, id);
+    expect(forged.status()).toBe(409);
+    expect((await forged.json()).error.message).toContain("expired");
+  } finally {
+    await publish(original, "e2e: restore the approval window");
+  }
+  const restored = await (await admin.request.get("/api/v1/admin/policy")).json();
+  expect(restored.version.document.tools.refund_payment.approval.expires_in_s).toBe(original.tools.refund_payment.approval.expires_in_s);
+});

@@ -4,6 +4,47 @@ import { GENESIS_HASH, chainHash, toJsonValue, type AuditInput, type HashedEvent
 // Any constant shared by every instance; it names the lock that serialises chain appends.
 const AUDIT_CHAIN_LOCK = 7_446_001;
 
+function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
+  return {
+    seq,
+    at,
+    actor: { type: input.actor.type, id: input.actor.id, name: input.actor.name },
+    action: input.action,
+    target: input.target,
+    before: toJsonValue(input.before),
+    after: toJsonValue(input.after),
+    reason: input.reason ?? null,
+    policyVersion: input.policyVersion ?? null,
+    generation: input.generation ?? null,
+    request: { ip: input.request?.ip ?? null, userAgent: input.request?.userAgent ?? null },
+  };
+}
+
+/**
+ * Appends many events in one statement, for bulk producers (imports, replays, benchmarks):
+ * one lock, one read of the head, one INSERT whose rows travel as a single JSON parameter.
+ */
+export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<{ firstSeq: number; lastSeq: number; lastHash: string }> {
+  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
+  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  let seq = last?.seq ?? 0;
+  const at = new Date().toISOString();
+  const rows = inputs.map((input) => {
+    const e = hashed(input, ++seq, at);
+    const hash = chainHash(prevHash, e);
+    const row = {
+      seq: e.seq, at: e.at, actorType: e.actor.type, actorId: e.actor.id, actorName: e.actor.name, action: e.action, target: e.target,
+      before: e.before, after: e.after, reason: e.reason, policyVersion: e.policyVersion, generation: e.generation,
+      requestIp: e.request.ip, userAgent: e.request.userAgent, prevHash, hash,
+    };
+    prevHash = hash;
+    return row;
+  });
+  await tx.$executeRawUnsafe(`INSERT INTO "AuditEvent" SELECT * FROM json_populate_recordset(NULL::"AuditEvent", $1::json)`, JSON.stringify(rows));
+  return { firstSeq: (last?.seq ?? 0) + 1, lastSeq: seq, lastHash: prevHash };
+}
+
 /**
  * Appends one event inside the caller's transaction. The transaction-level advisory lock makes
  * appends from every instance take turns, so the chain has one order; it is released at commit
@@ -16,19 +57,7 @@ export async function appendAudit(tx: Tx, input: AuditInput): Promise<HashedEven
     select: { seq: true, hash: true },
   });
   const prevHash = last?.hash ?? GENESIS_HASH;
-  const event: HashedEvent = {
-    seq: (last?.seq ?? 0) + 1,
-    at: new Date().toISOString(),
-    actor: { type: input.actor.type, id: input.actor.id, name: input.actor.name },
-    action: input.action,
-    target: input.target,
-    before: toJsonValue(input.before),
-    after: toJsonValue(input.after),
-    reason: input.reason ?? null,
-    policyVersion: input.policyVersion ?? null,
-    generation: input.generation ?? null,
-    request: { ip: input.request?.ip ?? null, userAgent: input.request?.userAgent ?? null },
-  };
+  const event = hashed(input, (last?.seq ?? 0) + 1, new Date().toISOString());
   const hash = chainHash(prevHash, event);
   await tx.auditEvent.create({
     data: {

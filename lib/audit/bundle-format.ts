@@ -40,10 +40,16 @@ export const AuditFiltersSchema = z.object({
   action: optional(z.string().trim().max(100)),
   /** Target prefix. */
   target: optional(z.string().trim().max(200)),
+  /** Tool named in the event's after-state or target. */
+  tool: optional(z.string().trim().max(64)),
+  /** Agent that acted, or named in the event's after-state or target. */
+  agent: optional(z.string().trim().max(64)),
   /** Case-insensitive substring of action, target, actor name or reason. */
   q: optional(z.string().trim().max(200)),
 });
 export type AuditFilters = z.output<typeof AuditFiltersSchema>;
+/** What a caller may pass, e.g. `Object.fromEntries(url.searchParams)`; exportBundle parses it. */
+export type AuditFiltersInput = z.input<typeof AuditFiltersSchema>;
 
 /** One line of events.jsonl: the hashed event plus the two hashes that chain it. */
 export interface BundleEvent extends HashedEvent {
@@ -123,7 +129,7 @@ after the last one, because a subset with holes could not be checked against the
 
 ## Verify
 
-    npx governor-audit-verify ${"<this-file>.tar.gz"} --key governor-audit-key.pem
+    npx governor-audit-verify <this-file>.tar.gz --key governor-audit-key.pem
     # or, in a Governor checkout:
     npm run audit:verify -- <this-file>.tar.gz --key governor-audit-key.pem
 
@@ -137,9 +143,9 @@ proof against the root in its decisions.seal event. The first failure is named w
 ## What to trust
 
 Trust only the public key. keys.json travels with the bundle, so whoever altered the events could
-have replaced it too: get the Governor audit public key separately (GET /api/v1/admin/audit/keys
-on the live system, or from whoever runs it), pass it with --key, or at least compare the key id
-the verifier prints with the one you obtained. events.csv is a convenience copy for spreadsheets
+have replaced it too: get the Governor audit public key separately (GET /api/v1/audit/keys on the
+live system, which needs no login, or from whoever runs it), pass it with --key, or at least
+compare the key id the verifier prints with the one you obtained. events.csv is a convenience copy for spreadsheets
 and is not verified; events.jsonl is what the hashes cover.
 
 The full format is described in docs/AUDIT_FORMAT.md of the Governor repository.

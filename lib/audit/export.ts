@@ -18,7 +18,7 @@ import { decisionLeaf } from "@/lib/audit/seal";
 import { rowToHashed } from "@/lib/audit/verify";
 import {
   AuditFiltersSchema, BUNDLE_FILES, BUNDLE_FILE_NAMES, BUNDLE_FORMAT, CSV_COLUMNS, bundleReadme,
-  type AuditFilters, type BundleEvent, type BundleManifest,
+  type AuditFilters, type AuditFiltersInput, type BundleEvent, type BundleManifest,
 } from "@/lib/audit/bundle-format";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/http/validate";
@@ -43,7 +43,7 @@ const SEQ_PAGE = 50_000;
  * the events between the last match and that checkpoint are included (matched.txt says which
  * matched) so that a signature covers every line of events.jsonl.
  */
-export async function exportBundle(db: Db, opts: { filters: AuditFilters; actor?: Actor | null; pageSize?: number }): Promise<AuditExport> {
+export async function exportBundle(db: Db, opts: { filters: AuditFilters | AuditFiltersInput; actor?: Actor | null; pageSize?: number }): Promise<AuditExport> {
   const filters = parseInput(AuditFiltersSchema, opts.filters);
   await checkpointTick(db);
   // Events appended after the newest checkpoint are not signed yet; they belong to the next export.
@@ -87,7 +87,8 @@ export async function exportBundle(db: Db, opts: { filters: AuditFilters; actor?
 
     const filename = `governor-audit-${range.fromSeq}-${range.toSeq}-${createdAt.replace(/[-:]|\.\d+/g, "")}.tar.gz`;
     const archive = path.join(work, filename);
-    await tar.c({ gzip: true, portable: true, cwd: dir, file: archive }, [...BUNDLE_FILE_NAMES]);
+    // A small read size keeps node-tar from holding up to 16 MB per file in flight.
+    await tar.c({ gzip: true, portable: true, maxReadSize: 1 << 20, cwd: dir, file: archive }, [...BUNDLE_FILE_NAMES]);
     const size = (await stat(archive)).size;
     const stream = createReadStream(archive);
     stream.once("close", () => void cleanup());

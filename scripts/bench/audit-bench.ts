@@ -115,7 +115,7 @@ async function main() {
   let peakRss = baseRss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   t = performance.now();
-  const bundle = await exportBundle(db, { filters: {} as never });
+  const bundle = await exportBundle(db, { filters: {} });
   const file = path.join(tmpdir(), `governor-bench-${Date.now()}.tar.gz`);
   await pipeline(bundle.stream, createWriteStream(file));
   await bundle.cleanup();
@@ -126,7 +126,7 @@ async function main() {
   const report = await verifyBundle(file);
   const offlineSecs = (performance.now() - t) / 1000;
   const offlineRate = bundle.manifest.counts.events / offlineSecs;
-  log(`verify offline: ${report.ok ? "ok" : "FAILED"}, ${fmt(offlineRate)}/s`);
+  log(`verify offline: ${report.ok ? "ok" : `FAILED ${JSON.stringify(report)}`}, ${fmt(offlineRate)}/s`);
   await rm(file, { force: true });
   await store.close();
   await rm(dataDir, { recursive: true, force: true });

@@ -2,7 +2,7 @@
 
 import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback } from "react";
-import { AuditTabs } from "@/components/audit/audit-tabs";
+import { Tabs } from "@/components/ui/tabs";
 import { DecisionsTab } from "@/components/audit/decisions-tab";
 import { EventsTab } from "@/components/audit/events-tab";
 import { DECISION_KEYS, EVENT_KEYS, auditHref, filtersFrom, tabFrom, type AuditTab } from "@/components/audit/filters";
@@ -30,12 +30,12 @@ export function AuditBrowser({ canExport }: { canExport: boolean }) {
   const switchTab = (next: AuditTab) => go(next, filtersFrom(params, next === "events" ? EVENT_KEYS : DECISION_KEYS));
 
   return (
-    <AuditTabs label="Audit views" tabs={TABS} value={tab} onChange={switchTab}>
+    <Tabs label="Audit views" tabs={TABS} value={tab} onChange={switchTab}>
       {tab === "events" ? (
         <EventsTab filters={filtersFrom(params, EVENT_KEYS)} onFilters={(f) => go("events", f)} canExport={canExport} formKey={`${pathname}?${search}`} />
       ) : (
         <DecisionsTab filters={filtersFrom(params, DECISION_KEYS)} onFilters={(f) => go("decisions", f)} formKey={`${pathname}?${search}`} />
       )}
-    </AuditTabs>
+    </Tabs>
   );
 }

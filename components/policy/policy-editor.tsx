@@ -17,7 +17,7 @@ import { PendingOpsList } from "@/components/policy/pending-ops-list";
 import { PolicyView } from "@/components/policy/policy-view";
 import { RateLimitsForm } from "@/components/policy/rate-limits-form";
 import { ReviewPanel, fetchChangeSet, type Applied } from "@/components/policy/review-panel";
-import { Tabs } from "@/components/policy/tabs";
+import { Tabs } from "@/components/ui/tabs";
 import { TenantTiersForm } from "@/components/policy/tenant-tiers-form";
 import { OPEN_STATUSES, type PolicyHead } from "@/components/policy/types";
 import { usePolicyDraft } from "@/components/policy/use-policy-draft";

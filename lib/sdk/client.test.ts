@@ -123,7 +123,9 @@ describe("SDK local mode", () => {
 
     await w.setControl({ control: "tool_kill", target: "search_kb", active: true });
     try {
-      await waitFor("the new snapshot", () => (g.snapshot?.generation ?? 0) > before, 3000);
+      // Wait for this very change: an earlier test's lift may still be arriving, and any
+      // generation newer than `before` would not prove the kill reached the SDK.
+      await waitFor("the new snapshot", () => (g.snapshot?.generation ?? 0) > before && Boolean(g.snapshot?.controls.toolKills.has("search_kb")), 3000);
       const d = await g.decide({ tenant: "acme", session: "l2", tool: "search_kb" });
       assert.deepEqual([d.decision, d.primitive, d.local], ["deny", "kill_switch", true]);
       assert.equal(net.count("/api/v1/decide"), 0);

@@ -25,10 +25,14 @@ export interface LoadResult {
   warmupRequests: number;
 }
 
-/** The decide request mix, one entry per request in the order each connection cycles through. */
-export function decideMix(): { label: string; body: object }[] {
+/**
+ * The decide request mix, one entry per request in the order each connection cycles through.
+ * `pending: false` leaves out the call that needs approval, for the diagnostic row that shows
+ * what the rest of the path does without it.
+ */
+export function decideMix(opts: { pending?: boolean } = {}): { label: string; body: object }[] {
   const req = (tool: string, tenant: string, session: string) => ({ agent: "support-bot", tenant, session, tool });
-  return [
+  const mix = [
     { label: "search_kb on acme (allow)", body: req("search_kb", "acme", "s1") },
     { label: "search_kb on globex (allow)", body: req("search_kb", "globex", "s2") },
     { label: "send_email on acme (allow until the pro tier's 1,000/h, then rate_limit)", body: req("send_email", "acme", "s3") },
@@ -40,6 +44,7 @@ export function decideMix(): { label: string; body: object }[] {
     { label: "search_kb on acme (allow)", body: req("search_kb", "acme", "s9") },
     { label: "refund_payment on globex (deny: not in the free tier)", body: req("refund_payment", "globex", "s10") },
   ];
+  return opts.pending === false ? mix.filter((m) => !m.label.includes("(pending")) : mix;
 }
 
 /**

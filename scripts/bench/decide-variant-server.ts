@@ -2,10 +2,12 @@
 // out what the decide path's throughput depends on. Used by decide-variants.ts; changes nothing
 // in lib/. `node --import tsx decide-variant-server.ts <variant> <port>`, with the same
 // GOVERNOR_* environment as server.ts.
-//   as-is     the shipped DecisionLogWriter (Prisma createMany, up to 5,000 rows a batch)
+//   as-is     the shipped DecisionLogWriter (lib/dataplane/decision-log.ts: since this
+//             benchmark's first run, JSON-parameter inserts of 200 rows with a yield between,
+//             which is what log-json-chunked below tried out)
 //   log-off   decisions are not logged at all (the floor for the rest of the path)
-//   log-json  the same batches, written as one INSERT … SELECT FROM json_populate_recordset($1)
-//             with the batch as a single JSON parameter, bypassing Prisma's query compiler
+//   log-json  batches of up to 5,000 rows written as one INSERT … SELECT FROM
+//             json_populate_recordset($1) with the batch as a single JSON parameter
 //   log-json-chunked  as log-json, but at most 200 rows per INSERT with a macrotask between
 //             inserts, because PGlite runs on the event loop: one big INSERT stalls every
 //             request queued behind it

@@ -12,7 +12,7 @@ import { fmt } from "@/scripts/bench/stats";
 
 export const VARIANT_PORT = 3026;
 
-export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number }): Promise<{ load: LoadResult; logRows: number }> {
+export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean }): Promise<{ load: LoadResult; logRows: number }> {
   const dataDir = path.join(opts.workDir, `variant-${opts.variant}`);
   const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(VARIANT_PORT)], {
     logDir: opts.workDir,
@@ -31,7 +31,7 @@ export async function runVariant(opts: { variant: string; target: string; workDi
     result = await load({
       target: opts.target,
       url: `http://127.0.0.1:${VARIANT_PORT}/api/v1/decide`,
-      bodies: decideMix().map((m) => m.body),
+      bodies: decideMix({ pending: opts.pending }).map((m) => m.body),
       headers: { authorization: `Bearer ${AGENT_TOKEN}` },
       durationS: opts.durationS ?? DURATION_S,
       warmupS: WARMUP_S,

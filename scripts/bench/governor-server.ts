@@ -74,8 +74,19 @@ export async function adminToken(base: string): Promise<string> {
   return secret;
 }
 
-/** Opens the stopped server's PGlite directory and counts decision-log rows by outcome. */
-export async function decisionLogCounts(dataDir: string): Promise<{ total: number; byOutcome: Record<string, number> }> {
+export interface StoreCounts {
+  total: number;
+  byOutcome: Record<string, number>;
+  /** The generation counter and the audit events: what else the decide path wrote. */
+  generation: number;
+  auditByAction: Record<string, number>;
+  actionRequests: number | null;
+  /** Signed audit checkpoints (lib/audit/checkpoint.ts), where the table exists. */
+  checkpoints: number | null;
+}
+
+/** Opens the stopped server's PGlite directory and counts decision-log rows by outcome, and what else was written. */
+export async function decisionLogCounts(dataDir: string): Promise<StoreCounts> {
   // server.ts keeps PGlite in <GOVERNOR_DATA_DIR>/pglite (lib/db/instance.ts, pgliteDir).
   const store = await openStore({ dataDir: path.join(dataDir, "pglite"), migrate: false });
   try {
@@ -87,7 +98,23 @@ export async function decisionLogCounts(dataDir: string): Promise<{ total: numbe
       total += n;
       byOutcome[r.primitive ? `${String(r.decision)} (${String(r.primitive)})` : String(r.decision)] = n;
     }
-    return { total, byOutcome };
+    const [gen] = await store.rawQuery(`SELECT "value" FROM "Generation" WHERE "id" = 1`);
+    const audit = await store.rawQuery(`SELECT "action", count(*)::int AS n FROM "AuditEvent" GROUP BY 1 ORDER BY 2 DESC`);
+    // Tables of newer features; null where the schema has no such table.
+    const countIf = async (table: string) => {
+      const [t] = await store.rawQuery(`SELECT to_regclass('"${table}"') IS NOT NULL AS present`);
+      return t?.present ? Number((await store.rawQuery(`SELECT count(*)::int AS n FROM "${table}"`))[0]?.n ?? 0) : null;
+    };
+    const actionRequests = await countIf("ActionRequest");
+    const checkpoints = await countIf("AuditCheckpoint");
+    return {
+      total,
+      byOutcome,
+      generation: Number(gen?.value ?? 0),
+      auditByAction: Object.fromEntries(audit.map((r) => [String(r.action), Number(r.n)])),
+      actionRequests,
+      checkpoints,
+    };
   } finally {
     await store.close();
   }

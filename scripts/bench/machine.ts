@@ -10,6 +10,8 @@ export interface MachineInfo {
   os: string;
   date: string;
   loadBefore: number[];
+  /** Filled in when the run ends: how busy the machine was while it ran. */
+  loadAfter?: number[];
 }
 
 function cpuModel(): string {
@@ -40,6 +42,8 @@ export function machineInfo(): MachineInfo {
     node: process.version,
     os: osName(),
     date: new Date().toISOString(),
-    loadBefore: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    loadBefore: loadAverage(),
   };
 }
+
+export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100);

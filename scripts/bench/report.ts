@@ -1,8 +1,12 @@
 // Renders one run's results as docs/BENCHMARKS.md: the machine, then one table per benchmark,
 // each with its baselines from the same run, its target and a plain verdict.
 import type { LoadResult } from "@/scripts/bench/decide-bench";
+import type { ChangeSetRun } from "@/scripts/bench/changeset-bench";
 import type { EvaluateBenchResult } from "@/scripts/bench/evaluate-bench";
+import type { StoreCounts } from "@/scripts/bench/governor-server";
+import type { PropagationRun } from "@/scripts/bench/kill-switch-bench";
 import type { MachineInfo } from "@/scripts/bench/machine";
+import { changeSetSection, propagationSection } from "@/scripts/bench/report-control-plane";
 import { fmt, fmtRatio } from "@/scripts/bench/stats";
 import type { StreamBenchResult } from "@/scripts/bench/stream-bench";
 
@@ -10,15 +14,22 @@ export interface DecideBenchResult {
   connections: number;
   durationS: number;
   warmupS: number;
+  diagnosticS: number;
   bodyBytes: number;
   mix: string[];
   governor: LoadResult;
+  /** Diagnostic: the same server and mix without the call that needs approval. */
+  noPending: LoadResult | null;
   baseline: LoadResult | null;
   next: LoadResult | null;
-  /** Diagnostic: the same decide path, API only, with the decision log switched off. */
+  /** Diagnostic: the decide path, API only, mix without the approval call, decision log off. */
   logOff: LoadResult | null;
   nextBuild: string;
-  decisionLog: { total: number; byOutcome: Record<string, number>; decideRequestsSent: number } | null;
+  decisionLog: (StoreCounts & { decideRequestsSent: number; killLoopDecides: number }) | null;
+  /** How far the generation counter moved during the measured load and its warm-up. */
+  generationsDuringLoad: number;
+  /** Requests in that load that needed approval (one entry in ten of the mix). */
+  pendingDuringLoad: number;
   targets: { rps: number; p99Ms: number };
 }
 
@@ -28,6 +39,11 @@ export interface BenchResults {
   evaluate: EvaluateBenchResult | null;
   decide: DecideBenchResult | null;
   stream: StreamBenchResult | null;
+  propagation: PropagationRun[];
+  changeSets: ChangeSetRun[];
+  postgres: string;
+  /** Other benchmark reports in docs/ to link to (written by other scripts). */
+  related: { file: string; what: string }[];
   failures: string[];
   notes: string[];
 }
@@ -49,6 +65,7 @@ function machineSection(m: MachineInfo, seconds: number): string[] {
     `| Node | ${m.node} |`,
     `| OS | ${m.os} |`,
     `| Load average before the run (1/5/15 min) | ${m.loadBefore.join(" / ")} |`,
+    ...(m.loadAfter ? [`| Load average at the end of the run (1/5/15 min) | ${m.loadAfter.join(" / ")} |`] : []),
     `| Whole run | ${fmt(seconds, 0)} s |`,
     "",
     "The machine is shared: other work may run at the same time, so absolute figures move between runs. Each baseline ran on the same machine in the same run, so the ratios are the steadier figure.",
@@ -90,10 +107,11 @@ function loadRow(r: LoadResult): string {
 
 function decideSection(d: DecideBenchResult): string[] {
   const g = d.governor;
+  const met = (r: LoadResult) => r.rps >= d.targets.rps && r.p99Ms <= d.targets.p99Ms;
   const lines = [
     "## 2. `POST /api/v1/decide` over loopback",
     "",
-    `autocannon, ${d.connections} connections, ${d.durationS} s measured after a ${d.warmupS} s warm-up, against each server in its own process on 127.0.0.1. Governor is \`server.ts\` on a fresh embedded PGlite data directory with the decision log on (batched writes every 250 ms). Each connection cycles through this mix:`,
+    `autocannon, ${d.connections} connections, ${d.durationS} s measured after a ${d.warmupS} s warm-up (diagnostic rows: ${d.diagnosticS} s after 2 s), against each server in its own process on 127.0.0.1. Governor is \`server.ts\` on a fresh embedded PGlite data directory with the decision log on (\`lib/dataplane/decision-log.ts\`: buffered, flushed every 250 ms as JSON-parameter INSERTs of 200 rows with a yield to pending requests between them). Each connection cycles through this mix:`,
     "",
     ...d.mix.map((m) => `- ${m}`),
     "",
@@ -102,29 +120,42 @@ function decideSection(d: DecideBenchResult): string[] {
     "| server | requests/s | requests/s, median second | p50 | p99 | p99.9 | requests | non-2xx / errors |",
     "| --- | --- | --- | --- | --- | --- | --- | --- |",
     loadRow(g),
+    ...(d.noPending ? [loadRow(d.noPending)] : []),
     ...(d.logOff ? [loadRow(d.logOff)] : []),
     ...(d.baseline ? [loadRow(d.baseline)] : []),
     ...(d.next ? [loadRow(d.next)] : []),
     "",
-  ];
-  if (d.baseline) lines.push(`- Governor / bare node:http: ${fmtRatio(g.rps / d.baseline.rps)} of the throughput, p99 ${fmtRatio(g.p99Ms / d.baseline.p99Ms)}.`);
-  if (d.next) lines.push(`- Governor / Next.js route handler: ${fmtRatio(g.rps / d.next.rps)} the throughput, p99 ${fmtRatio(g.p99Ms / d.next.p99Ms)}.`);
-  lines.push(
     `- Target ≥ ${fmt(d.targets.rps)} decisions/s at p99 ≤ ${d.targets.p99Ms} ms: throughput ${verdict(g.rps >= d.targets.rps)} (${fmt(g.rps)}/s), p99 ${verdict(g.p99Ms <= d.targets.p99Ms)} (${ms(g.p99Ms)}).`,
-  );
-  if (d.decisionLog) {
-    const l = d.decisionLog;
+  ];
+  if (d.baseline) lines.push(`- Governor / bare node:http: ${fmtRatio(g.rps / d.baseline.rps)} the throughput, p99 ${fmtRatio(g.p99Ms / d.baseline.p99Ms)}.`);
+  if (d.next) lines.push(`- Governor / Next.js route handler: ${fmtRatio(g.rps / d.next.rps)} the throughput, p99 ${fmtRatio(g.p99Ms / d.next.p99Ms)}.`);
+  const l = d.decisionLog;
+  if (l) {
     lines.push(
-      `- Decision log: after the server stopped (graceful shutdown flushes the buffer), its PGlite directory held **${fmt(l.total)} rows** for ${fmt(l.decideRequestsSent)} decide requests counted (warm-up, measured run and probes; requests still in flight when an autocannon run ends, up to ${d.connections} per run, are decided and logged but not counted): ${Object.entries(l.byOutcome).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`,
+      `- Decision log: after the server stopped (graceful shutdown flushes the buffer), its PGlite directory held **${fmt(l.total)} rows** for ${fmt(l.decideRequestsSent)} decide requests counted (probes, both loads with their warm-ups, and ${fmt(l.killLoopDecides)} from the remote-mode loop of benchmark 4a, which ran on this server before the loads; requests still in flight when an autocannon run ends, up to ${d.connections} per run, are decided and logged but not counted${Object.keys(l.byOutcome).some((k) => k.includes("failsafe")) ? "; failsafe rows are the SDK's reports of answers it gave while Governor missed its deadline" : ""}): ${Object.entries(l.byOutcome).map(([k, v]) => `${k} ${fmt(v)}`).join(", ")}.`,
     );
   }
-  if (d.logOff) {
-    const met = (r: LoadResult) => r.rps >= d.targets.rps && r.p99Ms <= d.targets.p99Ms;
+  if (d.noPending) {
+    const approvalPath = !met(g) && met(d.noPending);
     lines.push(
-      `- Diagnostic row: \`scripts/bench/decide-variant-server.ts\` is server.ts's API path without Next.js, with decision logging switched off; it ${met(d.logOff) ? "meets" : "misses"} the target (${fmt(d.logOff.rps)}/s, p99 ${ms(d.logOff.p99Ms)}).` +
-        (!met(g) && met(d.logOff)
-          ? " So what misses the target is the decision-log writer (`lib/dataplane/decision-log.ts`: Prisma `createMany` batches of up to 5,000 rows into PGlite, which runs on the server's event loop, so every flush stalls the requests queued behind it). `scripts/bench/decide-variants.ts` compares other writers; `scripts/bench/profile-decide.ts` profiles the server under this load."
+      `- **Where the time goes.** The first diagnostic row is the same server under the same load with the one call in ten that needs approval (refund_payment on acme) left out: ${fmt(d.noPending.rps)}/s at p99 ${ms(d.noPending.p99Ms)}, which ${met(d.noPending) ? "meets" : "misses"} the target. ` +
+        `During the measured load and its warm-up the policy generation advanced by **${fmt(d.generationsDuringLoad)}** for about ${fmt(d.pendingDuringLoad)} calls that needed approval${l?.actionRequests != null ? ` (the store held ${fmt(l.actionRequests)} action requests at the end)` : ""}. ` +
+        (d.generationsDuringLoad > d.pendingDuringLoad / 2
+          ? "So every pending decision is a policy-wide change: `decide()` (`lib/dataplane/decide.ts`) awaits `openActionRequest` (`lib/approvals/requests.ts`) before answering, a full `mutate()` transaction (`lib/db/mutate.ts`) that inserts the request, enqueues webhooks, appends a hash-chained audit event and bumps the generation. On PGlite that transaction runs on the server's event loop, and each bump then makes `SnapshotHolder.reload()` (`lib/dataplane/snapshot-holder.ts`) read and compile the whole policy again, empties `TokenAuthenticator`'s cache (`lib/auth/token-auth.ts`, so the next decides read their tokens from the store again) and tells every stream subscriber to refetch its snapshot. " +
+            (approvalPath ? "What misses the target is this approval path, not evaluation or the decision-log writer. " : "") +
+            "An action request is state, not policy: it needs neither a generation bump nor a snapshot reload."
           : ""),
+    );
+  }
+  if (d.logOff && d.noPending) {
+    const audit = l?.auditByAction ?? {};
+    const seals = audit["decisions.seal"];
+    const background = [
+      ...(seals ? [`the audit seal (\`lib/audit/seal.ts\`, ${fmt(seals)} seals on this server: every second it reads back up to 10,000 unsealed decisions, hashes them into a Merkle root and marks them)`] : []),
+      ...(l?.checkpoints ? [`the audit checkpoint signer (\`lib/audit/checkpoint.ts\`, ${fmt(l.checkpoints)} checkpoints: it signs the chain head every 250 ms while the chain moves)`] : []),
+    ];
+    lines.push(
+      `- The second diagnostic row (\`scripts/bench/decide-variant-server.ts\`: server.ts's API path without Next.js, same mix without the approval call, decision log **off**) is the floor for the rest of the path: ${fmt(d.logOff.rps)}/s at p99 ${ms(d.logOff.p99Ms)}. Against the first diagnostic row, recording the decisions costs ${fmt(Math.max(0, 100 * (1 - d.noPending.rps / d.logOff.rps)), 0)} % of the throughput and ${ms(Math.max(0, d.noPending.p99Ms - d.logOff.p99Ms))} of p99: the writer's INSERTs${background.length ? `, plus the background work on what it wrote: ${background.join("; and ")}` : ""}. With PGlite all of it runs on the event loop that answers decisions. \`node --import tsx scripts/bench/profile-decide.ts 10 --no-pending\` shows the split.`,
     );
   }
   lines.push("", "Latency percentiles come from autocannon's per-response times (sub-millisecond); its own histogram rounds to whole milliseconds. The load generator runs on the same cores as the server under test.", "");
@@ -152,13 +183,16 @@ export function renderReport(r: BenchResults): string {
   const lines = [
     "# Benchmarks",
     "",
-    `Written by \`npm run bench\` (\`scripts/bench/run.ts\`) on ${r.machine.date.slice(0, 10)}; every figure below comes from that one run. Re-run it to refresh this file. It only talks to 127.0.0.1 and uses ports 3021, 3024, 3025 and 3026.`,
+    `Written by \`npm run bench\` (\`scripts/bench/run.ts\`) on ${r.machine.date.slice(0, 10)}; every figure below comes from that one run. Re-run it to refresh this file. It only talks to 127.0.0.1 (and to the local PostgreSQL server on 127.0.0.1:5432, in a throwaway database it creates and drops) and uses ports 3021 and 3024–3031.`,
     "",
+    ...(r.related.length ? [...r.related.map((x) => `See also [${x.file}](${x.file}): ${x.what}.`), ""] : []),
     ...machineSection(r.machine, r.seconds),
   ];
   if (r.evaluate) lines.push(...evaluateSection(r.evaluate));
   if (r.decide) lines.push(...decideSection(r.decide));
   if (r.stream) lines.push(...streamSection(r.stream));
+  if (r.propagation.length) lines.push(...propagationSection(r.propagation));
+  if (r.changeSets.length) lines.push(...changeSetSection(r.changeSets, r.postgres));
   if (r.notes.length) lines.push("## Notes", "", ...r.notes.map((n) => `- ${n}`), "");
   if (r.failures.length) lines.push("## Failed in this run", "", ...r.failures.map((f) => `- ${f}`), "");
   return lines.join("\n");

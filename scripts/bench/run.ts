@@ -1,25 +1,32 @@
-// npm run bench – runs the three benchmarks in one go and rewrites docs/BENCHMARKS.md:
+// npm run bench – runs the benchmarks in one go and rewrites docs/BENCHMARKS.md:
 //   1. evaluate() in process on a 1,000-rule policy, beside Cedar (cedar-wasm);
 //   2. POST /api/v1/decide over loopback, beside bare node:http and a trivial Next.js route;
-//   3. runtime control change → SSE clients hearing the new generation.
-// Everything runs on 127.0.0.1 (ports 3021, 3024–3026) and stops within a few minutes; a
-// benchmark that fails is reported as failed and the others still run.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+//   3. runtime control change → SSE clients hearing the new generation;
+//   4. kill switch → first deny seen by an SDK client deciding in a loop (one instance, two
+//      instances on PostgreSQL, stream blocked);
+//   5. change sets: apply on a ~1,000-key policy, impact preview over 100,000 decisions.
+// Everything runs on 127.0.0.1 (ports 3021, 3024–3031, PostgreSQL on 5432) and stops within about six
+// minutes; a benchmark that fails is reported as failed and the others still run.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { CONNECTIONS, DURATION_S, WARMUP_S, decideMix, load, type LoadResult } from "@/scripts/bench/decide-bench";
 import { runEvaluateBench } from "@/scripts/bench/evaluate-bench";
 import { AGENT_TOKEN, adminToken, decisionLogCounts, startGovernor, type GovernorServer } from "@/scripts/bench/governor-server";
 import { closeClient, request } from "@/scripts/bench/http-client";
-import { machineInfo } from "@/scripts/bench/machine";
+import { loadAverage, machineInfo } from "@/scripts/bench/machine";
 import { ensureNextTrivialBuilt, startNextTrivial } from "@/scripts/bench/next-trivial";
 import { assertPortsFree, killAll, startChild, waitForHttp } from "@/scripts/bench/processes";
 import { renderReport, type BenchResults, type DecideBenchResult } from "@/scripts/bench/report";
 import { runStreamBench } from "@/scripts/bench/stream-bench";
 import { VARIANT_PORT, runVariant } from "@/scripts/bench/decide-variants";
+import { CONTROL_PORTS, FLIPS, runControlPlane } from "@/scripts/bench/control-plane-run";
+import { runPropagation, type PropagationRun } from "@/scripts/bench/kill-switch-bench";
 
-const PORTS = { governor: 3021, baseline: 3024, next: 3025, variant: VARIANT_PORT };
-const HARD_LIMIT_MS = 8 * 60_000;
+const PORTS = { governor: 3021, baseline: 3024, next: 3025, variant: VARIANT_PORT, ...CONTROL_PORTS };
+const HARD_LIMIT_MS = 10 * 60_000;
+/** The diagnostic decide rows run shorter than the measured ones, to keep the whole run bounded. */
+const DIAGNOSTIC_S = 6;
 const REPORT = path.resolve("docs/BENCHMARKS.md");
 
 const log = (m: string) => console.log(m);
@@ -55,6 +62,11 @@ async function probeDecide(base: string): Promise<{ bodyBytes: number; sent: num
   return { bodyBytes: Math.round(bytes / mix.length), sent: mix.length };
 }
 
+async function generationOf(base: string): Promise<number> {
+  const res = await request(base, "GET", "/api/v1/policy/generation", { headers: { authorization: `Bearer ${AGENT_TOKEN}` } });
+  return (JSON.parse(res.text) as { generation: number }).generation;
+}
+
 async function main(): Promise<void> {
   const machine = machineInfo();
   const work = mkdtempSync(path.join(os.tmpdir(), "governor-bench-"));
@@ -82,10 +94,20 @@ async function main(): Promise<void> {
     return { server, token: await adminToken(server.base), probe: await probeDecide(server.base) };
   });
 
+  const propagation: PropagationRun[] = [];
+  let noPending: LoadResult | null = null;
+  const generations = { before: 0, after: 0 };
   if (gov) {
     stream = await step("3. control change → stream clients", failures, () =>
       runStreamBench({ base: gov.server.base, agentToken: AGENT_TOKEN, adminToken: gov.token, log }),
     );
+    for (const mode of ["remote", "local"] as const) {
+      const r = await step(`4a. kill switch: one instance (PGlite), ${mode} mode`, failures, () =>
+        runPropagation({ label: `one instance (PGlite), ${mode} mode`, mode, flipBase: gov.server.base, adminToken: gov.token, sdkUrl: gov.server.base, agentToken: AGENT_TOKEN, flips: FLIPS, targetP99Ms: 100, expectStream: true, log }),
+      );
+      if (r) propagation.push(r);
+    }
+    generations.before = await generationOf(gov.server.base);
     const govLoad = await step("2. POST /api/v1/decide under load", failures, () =>
       load({
         target: "Governor `POST /api/v1/decide` (PGlite, decision log on)",
@@ -94,6 +116,17 @@ async function main(): Promise<void> {
         headers: { authorization: `Bearer ${AGENT_TOKEN}` },
         durationS: DURATION_S,
         warmupS: WARMUP_S,
+      }),
+    );
+    generations.after = await generationOf(gov.server.base);
+    noPending = await step("2d. diagnostic: the same mix without the call that needs approval", failures, () =>
+      load({
+        target: "diagnostic: same server, mix **without** the call that needs approval",
+        url: `${gov.server.base}/api/v1/decide`,
+        bodies: decideMix({ pending: false }).map((m) => m.body),
+        headers: { authorization: `Bearer ${AGENT_TOKEN}` },
+        durationS: DIAGNOSTIC_S,
+        warmupS: 2,
       }),
     );
     closeClient();
@@ -109,21 +142,31 @@ async function main(): Promise<void> {
         connections: CONNECTIONS,
         durationS: DURATION_S,
         warmupS: WARMUP_S,
+        diagnosticS: DIAGNOSTIC_S,
         bodyBytes: gov.probe.bodyBytes,
         mix: decideMix().map((m) => m.label),
         governor: govLoad,
+        noPending,
         baseline: null,
         next: null,
         logOff: null,
         nextBuild: nextBuild ?? "build failed",
-        decisionLog: log2 ? { ...log2, decideRequestsSent: gov.probe.sent + govLoad.warmupRequests + govLoad.requests } : null,
+        decisionLog: log2
+          ? {
+              ...log2,
+              decideRequestsSent: gov.probe.sent + govLoad.warmupRequests + govLoad.requests + (noPending ? noPending.warmupRequests + noPending.requests : 0) + propagation.reduce((n, r) => n + r.serverDecides, 0),
+              killLoopDecides: propagation.reduce((n, r) => n + r.serverDecides, 0),
+            }
+          : null,
+        generationsDuringLoad: generations.after - generations.before,
+        pendingDuringLoad: Math.round((govLoad.warmupRequests + govLoad.requests) / decideMix().length),
         targets: { rps: 10_000, p99Ms: 10 },
       };
     }
   }
   const logOff = decide
     ? await step("2a. diagnostic: decide with the decision log off", failures, async () =>
-        (await runVariant({ variant: "log-off", target: "diagnostic: same API path without Next.js, decision log **off**", workDir: work })).load,
+        (await runVariant({ variant: "log-off", target: "diagnostic: API path without Next.js, mix without the approval call, decision log **off**", workDir: work, durationS: DIAGNOSTIC_S, pending: false })).load,
       )
     : null;
 
@@ -154,7 +197,24 @@ async function main(): Promise<void> {
     : null;
   if (decide) Object.assign(decide, { baseline, next, logOff });
 
-  const results: BenchResults = { machine, seconds: (Date.now() - started) / 1000, evaluate, decide, stream, failures, notes };
+  const control = await runControlPlane({ work, log, step: (name, fn) => step(name, failures, fn) });
+  propagation.push(...control.propagation);
+  notes.push(...control.notes);
+
+  const results: BenchResults = {
+    machine: { ...machine, loadAfter: loadAverage() },
+    seconds: (Date.now() - started) / 1000,
+    evaluate,
+    decide,
+    stream,
+    propagation,
+    changeSets: control.changeSets,
+    postgres: control.postgres,
+    // Written by `npm run bench:audit` (scripts/bench/audit-bench.ts), which links back here.
+    related: existsSync(path.resolve("docs/BENCHMARKS-AUDIT.md")) ? [{ file: "BENCHMARKS-AUDIT.md", what: "the audit log's benchmarks (`npm run bench:audit`)" }] : [],
+    failures,
+    notes,
+  };
   mkdirSync(path.dirname(REPORT), { recursive: true });
   writeFileSync(REPORT, renderReport(results));
   writeFileSync(path.join(work, "results.json"), JSON.stringify(results, null, 2));

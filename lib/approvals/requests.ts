@@ -1,6 +1,7 @@
 import type { Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
-import { mutate } from "@/lib/db/mutate";
+import { TX_OPTIONS } from "@/lib/db/mutate";
+import { appendAudit } from "@/lib/audit/append";
 import { AppError } from "@/lib/errors";
 import { enqueueWebhooks, slackMessage } from "@/lib/notify/webhooks";
 import type { DecisionRequest, Evaluation } from "@/lib/policy/evaluate";
@@ -23,7 +24,9 @@ export async function openActionRequest(db: Db, principal: Principal, origin: Re
     const found = await db.actionRequest.findUnique({ where: { agentId_idempotencyKey: { agentId: req.agent, idempotencyKey: req.idempotencyKey } }, select: { id: true } });
     if (found) return { id: found.id, existing: true };
   }
-  const { result } = await mutate({ db, principal, permission: null }, async (tx) => {
+  // An agent asking is state, not a policy change: audited in the same transaction, but no
+  // generation bump, which would make every instance reload its snapshot and every SDK refetch.
+  const result = await db.$transaction(async (tx) => {
     const created = await tx.actionRequest.create({
       data: {
         decisionId: origin.decisionId,
@@ -50,11 +53,17 @@ export async function openActionRequest(db: Db, principal: Principal, origin: Re
       ...slackMessage(`:hourglass: ${req.agent} asks to run *${req.tool}* for ${req.tenant}: needs ${rule.quorum} approval(s)${rule.group ? ` from ${rule.group}` : ""}.`, ev.reasons[0]?.message),
       requestId: created.id,
     });
-    return {
-      result: created,
-      audit: { action: "approval.request", target: `approval:${created.id}`, after: { tool: req.tool, tenant: req.tenant, quorum: rule.quorum, group: rule.group, source: rule.source, expiresAt: created.expiresAt }, policyVersion: ev.policyVersion },
-    };
-  });
+    await appendAudit(tx, {
+      actor: principal.actor,
+      action: "approval.request",
+      target: `approval:${created.id}`,
+      after: { tool: req.tool, tenant: req.tenant, quorum: rule.quorum, group: rule.group, source: rule.source, expiresAt: created.expiresAt },
+      policyVersion: ev.policyVersion,
+      generation: ev.generation,
+      request: principal.request,
+    });
+    return created;
+  }, TX_OPTIONS);
   return { id: result.id, existing: false };
 }
 

@@ -16,8 +16,12 @@ export function keyIdOf(publicKey: KeyObject): string {
 }
 
 // AES-256-GCM under a key derived from GOVERNOR_SECRET: a copy of the database alone cannot sign.
+// scrypt is deliberately slow (~30 ms, blocking), so derive once per process and secret.
+let wrapping: { secret: string; key: Buffer } | undefined;
 function wrappingKey(): Buffer {
-  return scryptSync(authSecret(), "governor-audit-key-wrap", 32);
+  const secret = authSecret();
+  if (wrapping?.secret !== secret) wrapping = { secret, key: scryptSync(secret, "governor-audit-key-wrap", 32) };
+  return wrapping.key;
 }
 
 function encrypt(pem: string): string {

@@ -4,6 +4,7 @@ import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { bumpGeneration } from "@/lib/db/generation";
+import { busFor } from "@/lib/db/store";
 
 export interface MutationContext {
   db: Db;
@@ -22,7 +23,7 @@ export async function mutate<T>(
   ctx: MutationContext,
   change: (tx: Tx) => Promise<{ result: T; audit: AuditDraft }>,
 ): Promise<{ result: T; generation: number }> {
-  return ctx.db.$transaction(async (tx) => {
+  const committed = await ctx.db.$transaction(async (tx) => {
     if (ctx.permission !== null) assertCan(ctx.principal.role, ctx.permission);
     const { result, audit } = await change(tx);
     const generation = await bumpGeneration(tx);
@@ -34,6 +35,11 @@ export async function mutate<T>(
     });
     return { result, generation };
   }, TX_OPTIONS);
+  // Other instances hear of the commit through NOTIFY; this one needs no round trip, so a
+  // revoked token or a kill applies to the very next request it serves. Listeners are
+  // idempotent, so hearing the same generation again from NOTIFY is harmless.
+  busFor(ctx.db)?.emitGeneration({ generation: committed.generation });
+  return committed;
 }
 
 // Changes queue on the generation row lock; under a burst of operators a transaction may wait

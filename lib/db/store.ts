@@ -29,6 +29,14 @@ export interface OpenStoreOptions {
   log?: (msg: string) => void;
 }
 
+// Which bus belongs to which client, so code holding only the client (mutate) can tell its own
+// instance about a commit at once instead of waiting for the NOTIFY round trip.
+const buses = new WeakMap<object, EventBus>();
+
+export function busFor(db: object): EventBus | undefined {
+  return buses.get(db);
+}
+
 function parseGeneration(payload: string, bus: EventBus): void {
   const generation = Number(payload);
   if (Number.isFinite(generation)) bus.emitGeneration({ generation });
@@ -44,6 +52,7 @@ async function openPglite(opts: OpenStoreOptions): Promise<Store> {
   // NOTIFY is transactional, so listeners hear a generation only once its change committed.
   const unlisten = await db.listen(GENERATION_CHANNEL, (payload) => parseGeneration(payload, bus));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
+  buses.set(prisma, bus);
   return {
     kind: "pglite",
     prisma,
@@ -119,6 +128,7 @@ async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store>
   // the pool replaces it on next use.
   pool.on("error", (err) => log(`idle database connection lost: ${err.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  buses.set(prisma, bus);
   return {
     kind: "postgres",
     prisma,

@@ -2,6 +2,9 @@
 // (see lib/http/admin-routes.ts). Dates arrive as ISO strings.
 import type { ChangeOp } from "@/lib/changesets/ops";
 import type { KeyChange } from "@/lib/policy/diff";
+import type { Diagnostic } from "@/lib/policy/compile";
+import type { Impact } from "@/lib/changesets/impact";
+import type { KeyConflict } from "@/lib/changesets/apply";
 
 export interface PolicyVersionRow {
   number: number;
@@ -59,35 +62,11 @@ export interface SavedChangeSet {
   sensitivity: string[];
 }
 
-export interface KeyConflict {
-  key: string;
-  version: number;
-}
-export interface Diagnostic {
-  path: string;
-  message: string;
-}
-export interface Flip {
-  decisionId: string;
-  at: string;
-  agent: string;
-  tenant: string;
-  tool: string;
-  from: { decision: string; primitive: string | null };
-  to: { decision: string; primitive: string | null; reason: string | null };
-}
-export interface Impact {
-  window: { since: string; until: string };
-  replayed: number;
-  flipped: number;
-  byTool: Record<string, number>;
-  byAgent: Record<string, number>;
-  byPrimitive: Record<string, number>;
-  byDirection: Record<string, number>;
-  examples: Flip[];
-  elapsedMs: number;
-  note: string;
-}
+// Server shapes, imported as types only: nothing of lib/changesets reaches the browser bundle.
+export type { KeyConflict } from "@/lib/changesets/apply";
+export type { Diagnostic } from "@/lib/policy/compile";
+export type { Flip, Impact } from "@/lib/changesets/impact";
+
 export interface Preview {
   baseVersion: number;
   headVersion: number;

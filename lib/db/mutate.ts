@@ -4,7 +4,7 @@ import { assertCan, type Permission } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { bumpGeneration } from "@/lib/db/generation";
-import { busFor } from "@/lib/db/store";
+import { busFor } from "@/lib/db/bus-of";
 
 export interface MutationContext {
   db: Db;

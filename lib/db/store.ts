@@ -8,6 +8,7 @@ import { PrismaClient, type Db } from "@/lib/db/client";
 import { applyMigrations } from "@/lib/db/migrate";
 import { GENERATION_CHANNEL } from "@/lib/db/generation";
 import { EventBus } from "@/lib/events";
+import { registerBus } from "@/lib/db/bus-of";
 
 export type StoreKind = "pglite" | "postgres";
 
@@ -29,14 +30,6 @@ export interface OpenStoreOptions {
   log?: (msg: string) => void;
 }
 
-// Which bus belongs to which client, so code holding only the client (mutate) can tell its own
-// instance about a commit at once instead of waiting for the NOTIFY round trip.
-const buses = new WeakMap<object, EventBus>();
-
-export function busFor(db: object): EventBus | undefined {
-  return buses.get(db);
-}
-
 function parseGeneration(payload: string, bus: EventBus): void {
   const generation = Number(payload);
   if (Number.isFinite(generation)) bus.emitGeneration({ generation });
@@ -52,7 +45,7 @@ async function openPglite(opts: OpenStoreOptions): Promise<Store> {
   // NOTIFY is transactional, so listeners hear a generation only once its change committed.
   const unlisten = await db.listen(GENERATION_CHANNEL, (payload) => parseGeneration(payload, bus));
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(db) });
-  buses.set(prisma, bus);
+  registerBus(prisma, bus);
   return {
     kind: "pglite",
     prisma,
@@ -128,7 +121,7 @@ async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store>
   // the pool replaces it on next use.
   pool.on("error", (err) => log(`idle database connection lost: ${err.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  buses.set(prisma, bus);
+  registerBus(prisma, bus);
   return {
     kind: "postgres",
     prisma,

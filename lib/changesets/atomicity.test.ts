@@ -13,7 +13,7 @@ import { getKey, type Json } from "@/lib/policy/keypath";
 import { loadVersionDocument, publishVersion } from "@/lib/policy/versions";
 import { startApiServer } from "@/lib/test/api-server";
 import { waitForGeneration } from "@/lib/test/dataplane";
-import { openTestStore, type TestStore } from "@/lib/test/store";
+import { onPostgres, openTestStore, type TestStore } from "@/lib/test/store";
 import { SUPPORT_TOKEN, seedWorld, type World } from "@/lib/test/world";
 
 const WRITERS = 20;
@@ -117,7 +117,11 @@ describe("atomicity under load", () => {
       checked++;
     }
     assert.ok(checked >= DECISIONS);
+    // The run must straddle the commits. On PGlite every transaction, snapshot reloads included,
+    // queues on one connection, so reloads during the burst coalesce and decisions may see only
+    // the base and the final version; PostgreSQL reloads between commits and shows more.
     const versionsSeen = new Set(results.map((r) => r.res.policyVersion));
-    assert.ok(versionsSeen.size > 2, `decisions should span several versions, saw ${[...versionsSeen]}`);
+    assert.ok(versionsSeen.has(base) && versionsSeen.has(head), `decisions should see the base (${base}) and the final version (${head}), saw ${[...versionsSeen]}`);
+    if (onPostgres()) assert.ok(versionsSeen.size > 2, `on PostgreSQL decisions should also see intermediate versions, saw ${[...versionsSeen]}`);
   });
 });

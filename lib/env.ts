@@ -36,7 +36,6 @@ const EnvSchema = z.object({
   GOVERNOR_OIDC_DEFAULT_ROLE: optional,
   /** "off" runs a data-plane-only instance: the API without the Next.js console. */
   GOVERNOR_CONSOLE: z.enum(["on", "off"]).default("on"),
-  GOVERNOR_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

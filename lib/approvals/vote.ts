@@ -70,12 +70,17 @@ export async function voteOnActionRequest(opts: { db: Db; principal: Principal; 
 export async function expireDue(db: Db, principal: Principal): Promise<number> {
   const due = await db.actionRequest.findMany({ where: { status: "pending", expiresAt: { lte: new Date() } }, take: 100 });
   let n = 0;
+  const alreadyDone = new Error("expired elsewhere");
   for (const r of due) {
-    const { result } = await mutate({ db, principal, permission: null }, async (tx) => {
-      const changed = await markExpired(tx, r);
-      return { result: changed, audit: { action: "approval.expire", target: `approval:${r.id}`, after: { status: changed ? "expired" : "unchanged" } } };
+    // Another instance may have expired it first: roll back rather than audit a non-event.
+    const expired = await mutate({ db, principal, permission: null }, async (tx) => {
+      if (!(await markExpired(tx, r))) throw alreadyDone;
+      return { result: true, audit: { action: "approval.expire", target: `approval:${r.id}`, after: { status: "expired" } } };
+    }).catch((e) => {
+      if (e === alreadyDone) return null;
+      throw e;
     });
-    if (result) n++;
+    if (expired) n++;
   }
   return n;
 }

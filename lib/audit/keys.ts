@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Db } from "@/lib/db/client";
+import type { Db, Tx } from "@/lib/db/client";
+import { appendAudit } from "@/lib/audit/append";
+import type { Actor, RequestMeta } from "@/lib/audit/event";
 import { authSecret } from "@/lib/auth/secret";
 
 export interface SigningKey {
@@ -63,19 +65,31 @@ export async function activeSigningKey(db: Db): Promise<SigningKey> {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_LOCK})`;
     const row = await tx.auditKey.findFirst({ where: { retiredAt: null, privateKeyEnc: { not: null } }, orderBy: { createdAt: "desc" } });
     if (row) return fromPrivatePem(decrypt(row.privateKeyEnc!));
-    const { privateKey } = generateKeyPairSync("ed25519");
-    const key = fromPrivatePem(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
-    await tx.auditKey.create({ data: { id: key.id, publicKey: key.publicKeyPem, privateKeyEnc: encrypt(key.privateKey.export({ format: "pem", type: "pkcs8" }).toString()) } });
-    return key;
+    return createStoredKey(tx);
   });
 }
 
-/** Retires the active stored key and creates a new one; old public keys stay for verification. */
-export async function rotateSigningKey(db: Db): Promise<{ retired: string[]; active: string }> {
-  const retired = await db.auditKey.findMany({ where: { retiredAt: null }, select: { id: true } });
-  await db.auditKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
-  const key = await activeSigningKey(db);
-  return { retired: retired.map((r) => r.id), active: key.id };
+async function createStoredKey(tx: Tx): Promise<SigningKey> {
+  const { privateKey } = generateKeyPairSync("ed25519");
+  const key = fromPrivatePem(privateKey.export({ format: "pem", type: "pkcs8" }).toString());
+  await tx.auditKey.create({ data: { id: key.id, publicKey: key.publicKeyPem, privateKeyEnc: encrypt(key.privateKey.export({ format: "pem", type: "pkcs8" }).toString()) } });
+  return key;
+}
+
+/**
+ * Retires the active stored key and creates a new one, with its audit event, in one transaction;
+ * old public keys stay for verification.
+ */
+export async function rotateSigningKey(db: Db, by: { actor: Actor; request?: RequestMeta }): Promise<{ retired: string[]; active: string }> {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_LOCK})`;
+    const retired = (await tx.auditKey.findMany({ where: { retiredAt: null }, select: { id: true } })).map((r) => r.id);
+    await tx.auditKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
+    const key = await createStoredKey(tx);
+    const result = { retired, active: key.id };
+    await appendAudit(tx, { actor: by.actor, action: "audit.key_rotate", target: `audit-key:${key.id}`, after: result, request: by.request });
+    return result;
+  });
 }
 
 export async function publicKeys(db: Db) {

@@ -50,7 +50,7 @@ describe("signed checkpoints", () => {
       assert.ok(verifyCheckpoint(toCheckpoint(cp), key.publicKey));
       assert.equal(verifyCheckpoint({ ...toCheckpoint(cp), hash: "0".repeat(64) }, key.publicKey), false);
     }
-    const rotated = await rotateSigningKey(store.prisma);
+    const rotated = await rotateSigningKey(store.prisma, { actor: world.principals.admin.actor });
     assert.notEqual(rotated.active, cps[0]!.keyId);
     await recordAudit(store.prisma, { actor, action: "test.after_rotation", target: "x" });
     await checkpointTick(store.prisma);

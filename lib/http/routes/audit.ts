@@ -79,10 +79,6 @@ export const AUDIT_ROUTES: Route[] = [
     method: "POST",
     path: "/api/v1/admin/audit/keys/rotate",
     permission: "audit.keys.rotate",
-    handler: async ({ store, principal }) => {
-      const result = await rotateSigningKey(store.prisma);
-      await recordAudit(store.prisma, { actor: principal.actor, action: "audit.key_rotate", target: `audit-key:${result.active}`, after: result, request: principal.request });
-      return result;
-    },
+    handler: async ({ store, principal }) => rotateSigningKey(store.prisma, { actor: principal.actor, request: principal.request }),
   },
 ];

@@ -8,6 +8,8 @@ import { sumByCohort, type Totals } from "@/lib/rollouts/totals";
 import { firingTrigger, stageCriteria, type Criterion, type Firing } from "@/lib/rollouts/triggers";
 import { advanceIn, endIn, type Because, type RolloutRow } from "@/lib/rollouts/transitions";
 import type { Cohort } from "@/lib/policy/evaluate";
+import { ALPHA, compareCohorts } from "@/lib/rollouts/compare";
+import { HISTOGRAM_BOUNDS_MS } from "@/lib/rollouts/histogram";
 
 /** Thrown inside the transaction to roll it back when another instance acted first. */
 class Skip extends Error {}
@@ -33,7 +35,7 @@ export async function evaluatorTick(db: Db, now = Date.now()): Promise<TickResul
   if (!r) return null;
   const trig = triggersOf(r.triggers);
   const totals = await windowTotals(db, r, trig, now);
-  const firing = firingTrigger(totals, trig, (now - r.startedAt.getTime()) / 1000);
+  const firing = firingTrigger(totals, trig, (now - r.startedAt.getTime()) / 1000, significantIn(totals, (r.stages as StageT[])[r.currentStage]!.percent / 100));
   if (firing) {
     const why: Because = { actor: SYSTEM.actor.name, automatic: true, reason: `automatic rollback: ${firing.message} (window ${firing.window})`, detail: { metric: firing.metric, value: firing.value, threshold: firing.threshold, window: firing.window } };
     return (await act(db, r, (tx, locked) => endIn(tx, locked, "rollback", why))) ? { action: "rollback", firing } : { action: "none" };
@@ -49,6 +51,21 @@ export async function evaluatorTick(db: Db, now = Date.now()): Promise<TickResul
     detail: { stage: r.currentStage, criteria, window: `${trig.windowSec}s` },
   };
   return (await act(db, r, (tx, locked) => advanceIn(tx, locked, why))) ? { action: "advance", criteria } : { action: "none" };
+}
+
+/**
+ * Graduated triggers also need the difference to be significant (two-proportion z-test at
+ * ALPHA from compare.ts), so a deny-rate or completion gap in a small, noisy sample waits for data.
+ */
+function significantIn(totals: Record<Cohort, Totals>, share: number) {
+  const { comparisons } = compareCohorts(totals, share, [...HISTOGRAM_BOUNDS_MS]);
+  const metric = { deny_rate_delta: "deny_rate", task_completion_ratio: "task_completion" } as const;
+  return (m: Firing["metric"]) => {
+    const name = metric[m as keyof typeof metric];
+    if (!name) return true;
+    const c = comparisons.find((x) => x.metric === name);
+    return c?.pValue !== null && c?.pValue !== undefined && c.pValue < ALPHA;
+  };
 }
 
 /** Runs `change` under the row lock if this instance wins it and the rollout is still as read. */

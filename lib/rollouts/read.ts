@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
+import { compareCohorts } from "@/lib/rollouts/compare";
 import { HISTOGRAM_BOUNDS_MS, percentile } from "@/lib/rollouts/histogram";
 import { triggersOf, type StageT } from "@/lib/rollouts/schemas";
 import { sumByCohort } from "@/lib/rollouts/totals";
@@ -82,10 +83,26 @@ function stageProgress(r: RolloutRow, events: EventRow[], current: Criterion[]) 
   });
 }
 
-export type CompareFn = (totals: ReturnType<typeof sumByCohort>, expectedCanaryShare: number) => { comparisons: unknown[]; srm: unknown };
+/**
+ * The configured canary share over the rows, weighted by decisions: each minute counts at the
+ * percent its stage had (from the start and advance events), so a window spanning stages is
+ * judged against the split that was actually configured.
+ */
+function expectedShare(r: RolloutRow, events: EventRow[], rows: { minute: Date; decisions: number }[]): number {
+  const stages = r.stages as StageT[];
+  const changes = events.filter((e) => e.kind === "advance").map((e) => ({ at: e.at.getTime(), percent: (e.detail as { percent?: number } | null)?.percent ?? 0 }));
+  const percentAt = (ms: number) => changes.filter((c) => c.at <= ms + 59_999).at(-1)?.percent ?? stages[0]!.percent;
+  let n = 0;
+  let weighted = 0;
+  for (const row of rows) {
+    n += row.decisions;
+    weighted += row.decisions * percentAt(row.minute.getTime());
+  }
+  return (n ? weighted / n : (stages[r.currentStage]?.percent ?? 0)) / 100;
+}
 
 /** GET /api/v1/admin/rollouts/:id/metrics – the dashboard's one read (see the contract). */
-export async function rolloutMetrics(db: Db, id: string, opts: { minutes: number; now?: number; compare?: CompareFn }) {
+export async function rolloutMetrics(db: Db, id: string, opts: { minutes: number; now?: number }) {
   const now = opts.now ?? Date.now();
   const r = await getRolloutOrThrow(db, id);
   const events = await db.rolloutEvent.findMany({ where: { rolloutId: id }, orderBy: { at: "asc" } });
@@ -97,7 +114,7 @@ export async function rolloutMetrics(db: Db, id: string, opts: { minutes: number
   const stage = stages[r.currentStage]!;
   const liveEnd = r.endedAt?.getTime() ?? now;
   const current = stageCriteria(stage, await windowTotals(db, r, trig, liveEnd), trig, (liveEnd - r.stageStartedAt.getTime()) / 1000);
-  const { comparisons, srm } = opts.compare ? opts.compare(totals, stage.percent / 100) : { comparisons: [], srm: null };
+  const { comparisons, srm } = compareCohorts(totals, expectedShare(r, events, rows), [...HISTOGRAM_BOUNDS_MS]);
   return {
     rollout: { ...summary(r), events: events.map(eventOut) },
     histogramBoundsMs: HISTOGRAM_BOUNDS_MS,

@@ -72,7 +72,7 @@ describe("rollout lifecycle", () => {
     const a = await cs([{ op: "set", key: "tools.search_kb.description", value: "A" }]);
     const b = await cs([{ op: "set", key: "tools.send_email.description", value: "B" }]);
     const c = await cs([{ op: "set", key: "tools.restart_service.description", value: "C" }]);
-    const [ra, rb] = await Promise.all([a, b].map((changeSetId) => editor("POST", "/api/v1/admin/rollouts", { changeSetId, strategy: "canary", stages: LONG })));
+    const [ra, rb] = (await Promise.all([a, b].map((changeSetId) => editor("POST", "/api/v1/admin/rollouts", { changeSetId, strategy: "canary", stages: LONG })))) as [Awaited<ReturnType<typeof editor>>, Awaited<ReturnType<typeof editor>>];
     const won = [ra, rb].filter((r) => r.status === 201);
     const lost = [ra, rb].filter((r) => r.status === 409);
     assert.equal(won.length, 1, JSON.stringify([ra.body, rb.body]));

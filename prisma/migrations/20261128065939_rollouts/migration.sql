@@ -69,3 +69,8 @@ CREATE INDEX "MetricBucket_minute_idx" ON "MetricBucket"("minute");
 -- AddForeignKey
 ALTER TABLE "RolloutEvent" ADD CONSTRAINT "RolloutEvent_rolloutId_fkey" FOREIGN KEY ("rolloutId") REFERENCES "Rollout"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
+-- An active rollout (running or paused) holds slot 1, an ended one none; with the unique index
+-- above, the database itself refuses a second active rollout.
+ALTER TABLE "Rollout" ADD CONSTRAINT "Rollout_active_slot_check" CHECK (
+    ("status" IN ('running', 'paused') AND "activeSlot" = 1) OR ("status" NOT IN ('running', 'paused') AND "activeSlot" IS NULL)
+);

@@ -13,7 +13,8 @@ describe("rollout wording", () => {
   });
 
   it("explains automatic advances and manual actions", () => {
-    assert.equal(explainEvent(ev({ kind: "advance", detail: { stage: 1, window: "300s" } })), "Advanced automatically to stage 2: every criterion held for the stage's minimum duration (window 5 min)");
+    // The evaluator's advance event: detail { fromStage, toStage, percent, stage (= fromStage), criteria, window }
+    assert.equal(explainEvent(ev({ kind: "advance", detail: { fromStage: 0, toStage: 1, percent: 20, stage: 0, window: "300s" } })), "Advanced automatically to stage 2 (20%): every criterion held for the stage's minimum duration (window 5 min)");
     assert.equal(explainEvent(ev({ kind: "pause", automatic: false, actor: "editor", reason: "checking a spike" })), "Paused by editor: checking a spike");
     assert.equal(explainEvent(ev({ kind: "pause", detail: { metric: "policy_head", value: null, threshold: 3 }, reason: "the head moved" })), "Paused automatically: the head moved");
   });

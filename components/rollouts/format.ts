@@ -75,7 +75,8 @@ export function explainEvent(e: RolloutEvent): string {
       const op = FLOOR_METRICS.has(d.metric) ? "<" : ">";
       return `${head}: ${d.metric} ${metricValue(d.metric, d.value)} ${op} ${metricValue(d.metric, d.threshold)}${win ? ` over the last ${win}` : ""}`;
     }
-    if (e.kind === "advance" && typeof d.stage === "number") return `${head} to stage ${d.stage + 1}: every criterion held for the stage's minimum duration${win ? ` (window ${win})` : ""}`;
+    const to = typeof d.toStage === "number" ? d.toStage : typeof d.stage === "number" ? d.stage + 1 : null;
+    if (e.kind === "advance" && to !== null) return `${head} to stage ${to + 1}${typeof d.percent === "number" ? ` (${d.percent}%)` : ""}: every criterion held for the stage's minimum duration${win ? ` (window ${win})` : ""}`;
     return `${head}: ${e.reason}`;
   }
   return `${DONE[e.kind]} by ${e.actor}${e.reason ? `: ${e.reason}` : ""}`;

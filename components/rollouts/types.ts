@@ -69,7 +69,7 @@ export interface RolloutEvent {
   actor: string;
   automatic: boolean;
   reason: string;
-  detail?: { metric?: string; value?: number | null; threshold?: number | null; window?: string | number | null; stage?: number } | null;
+  detail?: { metric?: string; value?: number | null; threshold?: number | null; window?: string | number | null; stage?: number; fromStage?: number; toStage?: number; percent?: number } | null;
 }
 
 export interface RolloutMetrics {

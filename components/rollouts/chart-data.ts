@@ -1,0 +1,41 @@
+// Per-minute rows of the metrics series, one per cohort, folded into one point per minute for
+// the charts: rates per cohort (null in a minute without traffic, so the line breaks instead of
+// dropping to zero) and the latency percentiles.
+import type { RolloutEvent, SeriesPoint } from "@/components/rollouts/types";
+
+export interface ChartPoint {
+  t: number;
+  [key: string]: number | null;
+}
+
+const rate = (x: number, n: number) => (n > 0 ? x / n : null);
+
+export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
+  const byMinute = new Map<number, ChartPoint>();
+  for (const s of series) {
+    const t = Date.parse(s.minute);
+    const p = byMinute.get(t) ?? { t };
+    const reported = s.outcomes.success + s.outcomes.failure + s.outcomes.partial + s.outcomes.rolled_back;
+    const c = s.cohort;
+    p[`${c}_decisions`] = s.decisions;
+    p[`${c}_deny`] = rate(s.denies, s.decisions);
+    p[`${c}_error`] = rate(s.errors, s.decisions);
+    p[`${c}_completion`] = rate(s.outcomes.success, reported);
+    p[`${c}_p50`] = s.decisions ? s.p50Ms : null;
+    p[`${c}_p95`] = s.decisions ? s.p95Ms : null;
+    p[`${c}_p99`] = s.decisions ? s.p99Ms : null;
+    byMinute.set(t, p);
+  }
+  return [...byMinute.values()].sort((a, b) => a.t - b.t);
+}
+
+/** The charts' time axis: the window, trimmed to when the rollout started and (if over) ended. */
+export function timeDomain(minutes: number, now: number, startedAt: string, endedAt?: string | null): [number, number] {
+  const end = endedAt ? Math.min(now, Date.parse(endedAt) + 60_000) : now;
+  const start = Math.max(end - minutes * 60_000, Math.floor(Date.parse(startedAt) / 60_000) * 60_000);
+  return [start, Math.max(end, start + 60_000)];
+}
+
+/** The events that fall inside the domain, as chart annotations. */
+export const eventsIn = (events: readonly RolloutEvent[], [from, to]: [number, number]) =>
+  events.map((e) => ({ ...e, t: Date.parse(e.at) })).filter((e) => e.t >= from && e.t <= to);

@@ -13,7 +13,8 @@ const rate = (x: number, n: number) => (n > 0 ? x / n : null);
 export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
   const byMinute = new Map<number, ChartPoint>();
   for (const s of series) {
-    const t = Date.parse(s.minute);
+    // Plotted at the middle of its minute, so an event inside that minute sits beside its data.
+    const t = Date.parse(s.minute) + 30_000;
     const p = byMinute.get(t) ?? { t };
     const reported = s.outcomes.success + s.outcomes.failure + s.outcomes.partial + s.outcomes.rolled_back;
     const c = s.cohort;
@@ -31,7 +32,8 @@ export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
 
 /** The charts' time axis: the window, trimmed to when the rollout started and (if over) ended. */
 export function timeDomain(minutes: number, now: number, startedAt: string, endedAt?: string | null): [number, number] {
-  const end = endedAt ? Math.min(now, Date.parse(endedAt) + 60_000) : now;
+  // Whole minutes: the current minute's point (plotted at its middle) stays inside the axis.
+  const end = Math.ceil((endedAt ? Math.min(now, Date.parse(endedAt)) : now) / 60_000) * 60_000;
   const start = Math.max(end - minutes * 60_000, Math.floor(Date.parse(startedAt) / 60_000) * 60_000);
   return [start, Math.max(end, start + 60_000)];
 }

@@ -56,11 +56,11 @@ export function CohortChart(props: {
           <LineChart responsive style={{ width: "100%", height: 220 }} data={data} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
             <XAxis dataKey="t" type="number" scale="time" domain={domain} allowDataOverflow tickFormatter={hhmm} stroke="currentColor" fontSize={11} />
-            <YAxis stroke="currentColor" fontSize={11} width={56} tickFormatter={(v: number) => (props.percentAxis ? pct(v, 0) : fmt(v))} domain={props.percentAxis ? [0, "auto"] : ["auto", "auto"]} />
+            <YAxis stroke="currentColor" fontSize={11} width={64} tickFormatter={(v: number) => (props.percentAxis ? pct(v, 0) : fmt(v))} domain={props.percentAxis ? [0, (max: number) => Math.min(1, Math.max(max * 1.1, 0.05))] : [0, "auto"]} />
             <Tooltip content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} fmt={fmt} />} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {lines.map((l) => (
-              <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" stroke={l.canary ? CANARY : CONTROL} strokeDasharray={l.canary ? undefined : "6 4"} strokeWidth={2} dot={data.length < 10 ? { r: 3 } : false} connectNulls={false} isAnimationActive={false} />
+              <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" stroke={l.canary ? CANARY : CONTROL} strokeDasharray={l.canary ? undefined : "6 4"} strokeWidth={2} dot={data.length < 10 ? { r: 3, strokeDasharray: "0", fill: l.canary ? CANARY : CONTROL } : false} connectNulls={false} isAnimationActive={false} />
             ))}
             {events.map((e) => (
               <ReferenceLine key={`${e.kind}-${e.at}`} x={e.t} stroke={EVENT_COLOUR[e.kind]} strokeDasharray="3 3" label={{ value: e.automatic ? `${e.kind} (auto)` : e.kind, position: "insideTopLeft", fill: EVENT_COLOUR[e.kind], fontSize: 11 }} />

@@ -90,7 +90,7 @@ export function RolloutDashboard({ id, canWrite }: { id: string; canWrite: boole
       <p className="-mt-4 text-xs text-slate-500 dark:text-slate-400">
         Canary: {m.totals.canary.decisions} decisions · control: {m.totals.stable.decisions} decisions in the window. Verdicts are two-sided at p &lt; 0.05.
       </p>
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5">
         {m.comparisons.map((c) => <MetricTile key={c.metric} c={c} />)}
         <SrmTile srm={m.srm} />
       </div>

@@ -27,19 +27,25 @@ export function StageProgressList({ stages }: { stages: Stage[] }) {
             </p>
             {s.criteria.length > 0 && (
               <ul className="mt-2 space-y-0.5 text-sm">
-                {s.criteria.map((c) => (
-                  <li key={c.name} data-testid="criterion" data-met={c.met} className="flex items-center justify-between gap-2">
-                    <span>
-                      <span aria-hidden className={c.met ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}>{c.met ? "✓ " : "✕ "}</span>
-                      {METRIC_LABEL[c.name] ?? c.name}
-                      <span className="sr-only">{c.met ? " met" : " not met"}</span>
-                    </span>
-                    <span className="font-mono text-xs tabular-nums">
-                      {metricValue(c.name, c.value)} {FLOORS.has(c.name) ? "≥" : "≤"} {metricValue(c.name, c.threshold)}
-                      <span aria-hidden className="ml-1 text-slate-500">{c.met ? "met" : "not met"}</span>
-                    </span>
-                  </li>
-                ))}
+                {s.criteria.map((c) => {
+                  // A stage not reached yet has nothing to judge: show its bounds, not a red cross.
+                  const state = s.status === "pending" ? "pending" : c.met ? "met" : "not met";
+                  const glyph = { pending: "○ ", met: "✓ ", "not met": "✕ " }[state];
+                  const cls = { pending: "text-slate-500", met: "text-emerald-700 dark:text-emerald-300", "not met": "text-red-700 dark:text-red-300" }[state];
+                  return (
+                    <li key={c.name} data-testid="criterion" data-met={s.status === "pending" ? undefined : c.met} className="flex items-center justify-between gap-2">
+                      <span>
+                        <span aria-hidden className={cls}>{glyph}</span>
+                        {METRIC_LABEL[c.name] ?? c.name}
+                        <span className="sr-only">{` ${state}`}</span>
+                      </span>
+                      <span className="font-mono text-xs tabular-nums">
+                        {s.status === "pending" ? "" : `${metricValue(c.name, c.value)} `}{FLOORS.has(c.name) ? "≥" : "≤"} {metricValue(c.name, c.threshold)}
+                        <span aria-hidden className="ml-1 text-slate-500">{state}</span>
+                      </span>
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </li>

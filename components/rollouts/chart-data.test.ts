@@ -23,6 +23,11 @@ describe("rollout chart data", () => {
     assert.deepEqual([pts[1]!.stable_deny, pts[1]!.stable_p99, pts[1]!.stable_completion], [null, null, null]);
   });
 
+  it("plots a minute at the middle of the part of it the rollout was live", () => {
+    const [p] = chartPoints([row("2026-11-28T07:29:00.000Z", "canary", { decisions: 5 })], { from: Date.parse("2026-11-28T07:29:40.000Z"), to: Date.parse("2026-11-28T07:29:50.000Z") });
+    assert.equal(p!.t, Date.parse("2026-11-28T07:29:45.000Z"));
+  });
+
   it("trims the time axis to the rollout's life and keeps only events inside it", () => {
     const now = Date.parse("2026-11-28T08:00:30.000Z");
     const d = timeDomain(60, now, "2026-11-28T07:45:10.000Z");

@@ -10,11 +10,17 @@ export interface ChartPoint {
 
 const rate = (x: number, n: number) => (n > 0 ? x / n : null);
 
-export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
+/**
+ * Each minute is plotted at the middle of the part of it the rollout was live (from its start,
+ * to its end or now), so an event inside that minute sits on the right side of its data.
+ */
+export function chartPoints(series: readonly SeriesPoint[], live: { from: number; to: number } = { from: -Infinity, to: Infinity }): ChartPoint[] {
   const byMinute = new Map<number, ChartPoint>();
   for (const s of series) {
-    // Plotted at the middle of its minute, so an event inside that minute sits beside its data.
-    const t = Date.parse(s.minute) + 30_000;
+    const minute = Date.parse(s.minute);
+    const from = Math.max(minute, live.from);
+    const to = Math.min(minute + 60_000, live.to);
+    const t = to > from ? Math.round((from + to) / 2) : minute + 30_000;
     const p = byMinute.get(t) ?? { t };
     const reported = s.outcomes.success + s.outcomes.failure + s.outcomes.partial + s.outcomes.rolled_back;
     const c = s.cohort;

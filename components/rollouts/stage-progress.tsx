@@ -11,11 +11,12 @@ const STAGE_STATUS = {
 const FLOORS = new Set(["min_duration_sec", "min_decisions", "task_completion_ratio"]);
 
 /** The stages in order, each with its share, minimum duration and criteria met or not met. */
-export function StageProgressList({ stages }: { stages: Stage[] }) {
+export function StageProgressList({ stages, ended = false }: { stages: Stage[]; ended?: boolean }) {
   return (
     <ol className="grid gap-3 md:grid-cols-3" aria-label="Stages">
       {stages.map((s) => {
-        const st = STAGE_STATUS[s.status];
+        // After a rollback or abort the stage it stopped in is no longer "current".
+        const st = ended && s.status === "current" ? { ...STAGE_STATUS.current, glyph: "■", text: "Stopped here" } : STAGE_STATUS[s.status];
         return (
           <li key={s.index} data-testid="stage" data-status={s.status} aria-current={s.status === "current" ? "step" : undefined} className={`rounded-lg border p-3 ${st.cls}`}>
             <div className="flex items-baseline justify-between gap-2">

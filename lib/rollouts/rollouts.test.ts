@@ -10,6 +10,8 @@ import { openTestStore, type TestStore } from "@/lib/test/store";
 import { SUPPORT_TOKEN, seedWorld, type World } from "@/lib/test/world";
 import { readGeneration } from "@/lib/db/generation";
 import { HISTOGRAM_BOUNDS_MS } from "@/lib/rollouts/histogram";
+import { createGovernor } from "@/lib/sdk";
+import { sweepMetricBuckets } from "@/lib/rollouts/metrics";
 
 let store: TestStore;
 let world: World;
@@ -112,6 +114,43 @@ describe("rollout lifecycle", () => {
     const viewer = await adminClient(api.url, world.tokens.viewer)("POST", "/api/v1/admin/rollouts", { candidateVersion: 1, strategy: "canary", stages: LONG });
     assert.equal(viewer.status, 403);
   });
+
+  it("blue-green from an existing version: warm-up, then advancing is the atomic switch", async () => {
+    const head = (await headVersion(store.prisma))!;
+    const missing = await editor("POST", "/api/v1/admin/rollouts", { candidateVersion: 999, strategy: "blue_green", stages: [{ percent: 5 }, { percent: 100 }] });
+    assert.deepEqual([missing.status, missing.body.error.fields[0].path], [400, "candidateVersion"]);
+    const live = await editor("POST", "/api/v1/admin/rollouts", { candidateVersion: head, strategy: "blue_green", stages: [{ percent: 5 }, { percent: 100 }] });
+    assert.match(live.body.error.message, /already the live version/);
+    const r = await editor("POST", "/api/v1/admin/rollouts", { candidateVersion: 1, strategy: "blue_green", stages: [{ percent: 5, minDurationSec: 3600 }, { percent: 100 }], reason: "back to v1, carefully" });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    assert.equal(await headVersion(store.prisma), head);
+    const sw = await editor("POST", `/api/v1/admin/rollouts/${r.body.id}/advance`, { reason: "warm-up clean" });
+    assert.deepEqual([sw.body.status, sw.body.currentStage], ["promoted", 1]);
+    assert.equal(await headVersion(store.prisma), 1);
+    await synced();
+  });
+});
+
+describe("promotion after the head moved", () => {
+  it("refuses with 409 naming both versions; the evaluator pauses instead of promoting", async () => {
+    const r = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: await cs([{ op: "set", key: "tools.search_kb.description", value: "late" }]), strategy: "canary", stages: [{ percent: 50, minDurationSec: 2 }, { percent: 100 }] });
+    const baseline = (await headVersion(store.prisma))!;
+    const moved = await editor("POST", `/api/v1/admin/changesets/${await cs([{ op: "set", key: "tools.send_email.description", value: "moved" }])}/apply`, {});
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    const p = await editor("POST", `/api/v1/admin/rollouts/${r.body.id}/promote`, { reason: "ship it" });
+    assert.equal(p.status, 409);
+    assert.match(p.body.error.message, new RegExp(`head moved to version ${moved.body.version} since this rollout's baseline version ${baseline}; promoting candidate version ${r.body.candidateVersion}`));
+    const deadline = Date.now() + 10_000;
+    while ((await store.prisma.rollout.findUniqueOrThrow({ where: { id: r.body.id } })).status !== "paused") {
+      assert.ok(Date.now() < deadline, "the evaluator did not pause the rollout");
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    const ev = await store.prisma.rolloutEvent.findFirstOrThrow({ where: { rolloutId: r.body.id, kind: "pause" } });
+    assert.deepEqual([ev.automatic, ev.actor], [true, "Governor"]);
+    assert.match(ev.reason, /automatic pause: The policy head moved/);
+    assert.equal(await headVersion(store.prisma), moved.body.version);
+    await editor("POST", `/api/v1/admin/rollouts/${r.body.id}/abort`, { reason: "rebase needed" });
+  });
 });
 
 describe("routing and metrics", () => {
@@ -135,6 +174,13 @@ describe("routing and metrics", () => {
     const snap = await support.call("GET", "/api/v1/policy/snapshot");
     assert.deepEqual([snap.body.policyVersion, snap.body.rollout.id, snap.body.rollout.percent, snap.body.rollout.candidateVersion], [head, rid, 50, start.body.candidateVersion]);
 
+    // An SDK in local mode hands decisions to the server while a rollout routes sessions.
+    const sdk = createGovernor({ url: api.url, token: SUPPORT_TOKEN, agent: "support-bot", mode: "local", timeoutMs: 2000 });
+    await sdk.ready();
+    const viaSdk = await sdk.decide({ tenant: "acme", session: canary, tool: "send_email" });
+    assert.deepEqual([viaSdk.decision, viaSdk.cohort, viaSdk.local ?? false], ["deny", "canary", false]);
+    await sdk.close();
+
     const kill = await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: true, reason: "stop all" } });
     await waitForGeneration(api.dp, kill.generation);
     const killed = await support.decide({ ...S, session: canary, tool: "search_kb" });
@@ -154,13 +200,14 @@ describe("routing and metrics", () => {
     assert.deepEqual(Object.keys(m.body).sort(), ["comparisons", "events", "histogramBoundsMs", "rollout", "series", "srm", "stages", "totals"]);
     assert.deepEqual(m.body.histogramBoundsMs, HISTOGRAM_BOUNDS_MS);
     const { canary: tc, stable: ts } = m.body.totals;
-    // canary: send_email deny, search_kb allow, killed deny, search_kb allow; stable: send_email allow, search_kb allow.
-    assert.deepEqual([tc.decisions, tc.allows, tc.denies, tc.errors], [4, 2, 2, 0]);
+    // canary: send_email deny, search_kb allow, the SDK's send_email deny, killed deny, search_kb allow;
+    // stable: send_email allow, search_kb allow.
+    assert.deepEqual([tc.decisions, tc.allows, tc.denies, tc.errors], [5, 2, 3, 0]);
     assert.deepEqual([ts.decisions, ts.allows, ts.denies], [2, 2, 0]);
     assert.deepEqual(tc.outcomes, { success: 0, failure: 1, partial: 0, rolled_back: 0 });
     assert.deepEqual(ts.outcomes, { success: 1, failure: 0, partial: 0, rolled_back: 0 });
     assert.equal(tc.latencyCounts.length, HISTOGRAM_BOUNDS_MS.length + 1);
-    assert.equal(tc.latencyCounts.reduce((a: number, b: number) => a + b, 0), 4);
+    assert.equal(tc.latencyCounts.reduce((a: number, b: number) => a + b, 0), 5);
     assert.equal(typeof tc.p99Ms, "number");
     const row = m.body.series.find((x: { cohort: string }) => x.cohort === "canary");
     assert.deepEqual(Object.keys(row).sort(), ["allows", "cohort", "decisions", "denies", "errors", "minute", "outcomes", "p50Ms", "p95Ms", "p99Ms", "pendings"]);
@@ -191,5 +238,17 @@ describe("routing and metrics", () => {
     const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics`);
     assert.deepEqual([m.body.totals.canary.decisions, m.body.totals.canary.errors], [2, 2]);
     await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done" });
+  });
+
+  it("keeps metric buckets 30 days: the sweep deletes older ones only", async () => {
+    const r = await store.prisma.rollout.findFirstOrThrow();
+    const day = 86_400_000;
+    const now = Date.now();
+    await store.prisma.metricBucket.createMany({
+      data: [31, 29].map((age) => ({ rolloutId: r.id, minute: new Date(Math.floor((now - age * day) / 60_000) * 60_000), cohort: "stable", decisions: age, latencyCounts: [] })),
+    });
+    assert.equal(await sweepMetricBuckets(store.prisma, now), 1);
+    const left = await store.prisma.metricBucket.findMany({ where: { rolloutId: r.id, minute: { lt: new Date(now - day) } } });
+    assert.deepEqual(left.map((b) => b.decisions), [29]);
   });
 });

@@ -10,10 +10,17 @@ export interface ChartPoint {
 
 const rate = (x: number, n: number) => (n > 0 ? x / n : null);
 
-export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
+/**
+ * Each minute is plotted at the middle of the part of it the rollout was live (from its start,
+ * to its end or now), so an event inside that minute sits on the right side of its data.
+ */
+export function chartPoints(series: readonly SeriesPoint[], live: { from: number; to: number } = { from: -Infinity, to: Infinity }): ChartPoint[] {
   const byMinute = new Map<number, ChartPoint>();
   for (const s of series) {
-    const t = Date.parse(s.minute);
+    const minute = Date.parse(s.minute);
+    const from = Math.max(minute, live.from);
+    const to = Math.min(minute + 60_000, live.to);
+    const t = to > from ? Math.round((from + to) / 2) : minute + 30_000;
     const p = byMinute.get(t) ?? { t };
     const reported = s.outcomes.success + s.outcomes.failure + s.outcomes.partial + s.outcomes.rolled_back;
     const c = s.cohort;
@@ -31,7 +38,8 @@ export function chartPoints(series: readonly SeriesPoint[]): ChartPoint[] {
 
 /** The charts' time axis: the window, trimmed to when the rollout started and (if over) ended. */
 export function timeDomain(minutes: number, now: number, startedAt: string, endedAt?: string | null): [number, number] {
-  const end = endedAt ? Math.min(now, Date.parse(endedAt) + 60_000) : now;
+  // Whole minutes: the current minute's point (plotted at its middle) stays inside the axis.
+  const end = Math.ceil((endedAt ? Math.min(now, Date.parse(endedAt)) : now) / 60_000) * 60_000;
   const start = Math.max(end - minutes * 60_000, Math.floor(Date.parse(startedAt) / 60_000) * 60_000);
   return [start, Math.max(end, start + 60_000)];
 }

@@ -37,6 +37,8 @@ export function CohortChart(props: {
   lines: { key: string; name: string; canary: boolean }[];
   fmt: Fmt;
   percentAxis?: boolean;
+  /** Axis ticks without the unit, when the title carries it. */
+  tickFmt?: Fmt;
   extra?: ReactNode;
 }) {
   const { title, data, domain, events, lines, fmt } = props;
@@ -56,14 +58,15 @@ export function CohortChart(props: {
           <LineChart responsive style={{ width: "100%", height: 220 }} data={data} margin={{ top: 16, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="currentColor" strokeOpacity={0.15} />
             <XAxis dataKey="t" type="number" scale="time" domain={domain} allowDataOverflow tickFormatter={hhmm} stroke="currentColor" fontSize={11} />
-            <YAxis stroke="currentColor" fontSize={11} width={56} tickFormatter={(v: number) => (props.percentAxis ? pct(v, 0) : fmt(v))} domain={props.percentAxis ? [0, "auto"] : ["auto", "auto"]} />
+            <YAxis stroke="currentColor" fontSize={11} width={64} tickFormatter={(v: number) => (props.tickFmt ?? (props.percentAxis ? (x: number) => pct(x, 0) : fmt))(v)} domain={props.percentAxis ? [0, (max: number) => Math.min(1, Math.max(max * 1.1, 0.05))] : [0, "auto"]} />
             <Tooltip content={(p) => <ChartTooltip active={p.active} payload={p.payload} label={p.label} fmt={fmt} />} />
             <Legend wrapperStyle={{ fontSize: 12 }} />
             {lines.map((l) => (
-              <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" stroke={l.canary ? CANARY : CONTROL} strokeDasharray={l.canary ? undefined : "6 4"} strokeWidth={2} dot={data.length < 10 ? { r: 3 } : false} connectNulls={false} isAnimationActive={false} />
+              <Line key={l.key} dataKey={l.key} name={l.name} type="monotone" stroke={l.canary ? CANARY : CONTROL} strokeDasharray={l.canary ? undefined : "6 4"} strokeWidth={2} dot={data.length < 10 ? { r: 3, strokeDasharray: "0", fill: l.canary ? CANARY : CONTROL } : false} connectNulls={false} isAnimationActive={false} />
             ))}
-            {events.map((e) => (
-              <ReferenceLine key={`${e.kind}-${e.at}`} x={e.t} stroke={EVENT_COLOUR[e.kind]} strokeDasharray="3 3" label={{ value: e.automatic ? `${e.kind} (auto)` : e.kind, position: "insideTopLeft", fill: EVENT_COLOUR[e.kind], fontSize: 11 }} />
+            {events.map((e, i) => (
+              // Labels alternate sides of their line so two events seconds apart stay legible.
+              <ReferenceLine key={`${e.kind}-${e.at}`} x={e.t} stroke={EVENT_COLOUR[e.kind]} strokeDasharray="3 3" label={{ value: e.automatic ? `${e.kind} (auto)` : e.kind, position: i % 2 ? "insideTopLeft" : "insideTopRight", fill: EVENT_COLOUR[e.kind], fontSize: 11 }} />
             ))}
           </LineChart>
         </div>
@@ -84,7 +87,7 @@ export function RolloutCharts({ data, domain, events }: { data: ChartPoint[]; do
     <div className="grid gap-4 lg:grid-cols-2">
       <CohortChart title="Deny rate" data={data} domain={domain} events={events} lines={both("deny")} fmt={rateFmt} percentAxis />
       <CohortChart title="Error rate" data={data} domain={domain} events={events} lines={both("error")} fmt={rateFmt} percentAxis />
-      <CohortChart title={`Latency ${q}`} data={data} domain={domain} events={events} lines={both(q)} fmt={ms} extra={
+      <CohortChart title={`Latency ${q} (ms)`} data={data} domain={domain} events={events} lines={both(q)} fmt={ms} tickFmt={(v) => String(Number(v.toPrecision(3)))} extra={
         <span role="group" aria-label="Latency percentile" className="flex gap-1 font-normal">
           {(["p50", "p95", "p99"] as const).map((p) => (
             <button key={p} type="button" aria-pressed={q === p} onClick={() => setQ(p)} className={`rounded px-2 py-0.5 text-xs font-medium ${q === p ? "bg-sky-600 text-white" : "border border-slate-300 dark:border-slate-700"}`}>{p}</button>

@@ -57,7 +57,7 @@ export function RolloutDashboard({ id, canWrite }: { id: string; canWrite: boole
   const m = q.data!;
   const r = m.rollout;
   const domain = timeDomain(minutes, q.dataUpdatedAt || Date.now(), r.startedAt, r.endedAt);
-  const points = chartPoints(m.series);
+  const points = chartPoints(m.series, { from: Date.parse(r.startedAt), to: r.endedAt ? Date.parse(r.endedAt) : q.dataUpdatedAt || Date.now() });
   const current = r.stages[r.currentStage];
   return (
     <div className="space-y-6" data-testid="rollout-dashboard">
@@ -90,7 +90,7 @@ export function RolloutDashboard({ id, canWrite }: { id: string; canWrite: boole
       <p className="-mt-4 text-xs text-slate-500 dark:text-slate-400">
         Canary: {m.totals.canary.decisions} decisions · control: {m.totals.stable.decisions} decisions in the window. Verdicts are two-sided at p &lt; 0.05.
       </p>
-      <div className="grid gap-4 sm:grid-cols-2 xl:grid-cols-5">
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3 2xl:grid-cols-5">
         {m.comparisons.map((c) => <MetricTile key={c.metric} c={c} />)}
         <SrmTile srm={m.srm} />
       </div>
@@ -98,7 +98,7 @@ export function RolloutDashboard({ id, canWrite }: { id: string; canWrite: boole
       <RolloutCharts data={points} domain={domain} events={eventsIn(m.events, domain)} />
 
       <Card title="Stage progress">
-        <StageProgressList stages={m.stages} />
+        <StageProgressList stages={m.stages} ended={!isActive(r.status)} />
       </Card>
       <Card title="Events">
         <EventLog events={m.events} />

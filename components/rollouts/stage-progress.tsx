@@ -11,11 +11,12 @@ const STAGE_STATUS = {
 const FLOORS = new Set(["min_duration_sec", "min_decisions", "task_completion_ratio"]);
 
 /** The stages in order, each with its share, minimum duration and criteria met or not met. */
-export function StageProgressList({ stages }: { stages: Stage[] }) {
+export function StageProgressList({ stages, ended = false }: { stages: Stage[]; ended?: boolean }) {
   return (
     <ol className="grid gap-3 md:grid-cols-3" aria-label="Stages">
       {stages.map((s) => {
-        const st = STAGE_STATUS[s.status];
+        // After a rollback or abort the stage it stopped in is no longer "current".
+        const st = ended && s.status === "current" ? { ...STAGE_STATUS.current, glyph: "■", text: "Stopped here" } : STAGE_STATUS[s.status];
         return (
           <li key={s.index} data-testid="stage" data-status={s.status} aria-current={s.status === "current" ? "step" : undefined} className={`rounded-lg border p-3 ${st.cls}`}>
             <div className="flex items-baseline justify-between gap-2">
@@ -27,19 +28,25 @@ export function StageProgressList({ stages }: { stages: Stage[] }) {
             </p>
             {s.criteria.length > 0 && (
               <ul className="mt-2 space-y-0.5 text-sm">
-                {s.criteria.map((c) => (
-                  <li key={c.name} data-testid="criterion" data-met={c.met} className="flex items-center justify-between gap-2">
-                    <span>
-                      <span aria-hidden className={c.met ? "text-emerald-700 dark:text-emerald-300" : "text-red-700 dark:text-red-300"}>{c.met ? "✓ " : "✕ "}</span>
-                      {METRIC_LABEL[c.name] ?? c.name}
-                      <span className="sr-only">{c.met ? " met" : " not met"}</span>
-                    </span>
-                    <span className="font-mono text-xs tabular-nums">
-                      {metricValue(c.name, c.value)} {FLOORS.has(c.name) ? "≥" : "≤"} {metricValue(c.name, c.threshold)}
-                      <span aria-hidden className="ml-1 text-slate-500">{c.met ? "met" : "not met"}</span>
-                    </span>
-                  </li>
-                ))}
+                {s.criteria.map((c) => {
+                  // A stage not reached yet has nothing to judge: show its bounds, not a red cross.
+                  const state = s.status === "pending" ? "pending" : c.met ? "met" : "not met";
+                  const glyph = { pending: "○ ", met: "✓ ", "not met": "✕ " }[state];
+                  const cls = { pending: "text-slate-500", met: "text-emerald-700 dark:text-emerald-300", "not met": "text-red-700 dark:text-red-300" }[state];
+                  return (
+                    <li key={c.name} data-testid="criterion" data-met={s.status === "pending" ? undefined : c.met} className="flex items-center justify-between gap-2">
+                      <span>
+                        <span aria-hidden className={cls}>{glyph}</span>
+                        {METRIC_LABEL[c.name] ?? c.name}
+                        <span className="sr-only">{` ${state}`}</span>
+                      </span>
+                      <span className="font-mono text-xs tabular-nums">
+                        {s.status === "pending" ? "" : `${metricValue(c.name, c.value)} `}{FLOORS.has(c.name) ? "≥" : "≤"} {metricValue(c.name, c.threshold)}
+                        <span aria-hidden className="ml-1 text-slate-500">{state}</span>
+                      </span>
+                    </li>
+                  );
+                })}
               </ul>
             )}
           </li>

@@ -74,7 +74,7 @@ export class Reliability {
       this.audit({ actor: SYSTEM.actor, action: `enforcement.circuit_${t.to}`, target, before: { state: t.from }, after: { state: t.to, instance: this.instance, at: new Date(t.at).toISOString() }, reason: t.reason });
     });
     this.breaker.onDenySpike((s) => {
-      const text = `:rotating_light: Deny rate on ${this.instance} is ${(s.rate * 100).toFixed(1)}%, more than ${this.breaker.config.denySpike * 100}% above its baseline of ${(s.baseline * 100).toFixed(1)}% (${s.decisions} decisions); running rollouts are paused.`;
+      const text = `:rotating_light: Deny rate on ${this.instance} is ${(s.rate * 100).toFixed(1)}%, more than ${this.breaker.config.denySpike * 100}% above its baseline of ${(s.baseline * 100).toFixed(1)}% over ${s.decisions} decisions.`;
       this.audit(
         { actor: SYSTEM.actor, action: "enforcement.deny_spike", target, after: { instance: this.instance, rate: s.rate, baseline: s.baseline, decisions: s.decisions, at: new Date(s.at).toISOString() }, reason: text },
         { event: "enforcement.deny_spike", message: { ...slackMessage(text), instance: this.instance, rate: s.rate, baseline: s.baseline } },

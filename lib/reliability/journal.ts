@@ -108,6 +108,7 @@ export class Journal {
           if (await exists(this.activePath)) await rename(this.activePath, pending);
           else continue;
         }
+        this.leftover = true; // until the store has all of it, even if this replay fails
         const entries = await this.readFile(pending);
         await write(entries);
         await rm(pending);

@@ -16,7 +16,7 @@ import { waitFor } from "@/lib/sdk/test-support";
 let store: TestStore;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let agent: ReturnType<typeof agentClient>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const req = (tool: string, tenant = "acme") => ({ agent: "support-bot", tenant, session: "breaker-1", tool });
 
 before(async () => {

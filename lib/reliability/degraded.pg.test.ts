@@ -58,7 +58,7 @@ describe("database unavailable", () => {
     proxy.setMode("hang");
     const decided: Record<string, any>[] = [];
     const slowest = { ms: 0 };
-    const timed = async (r: object) => {
+    const timed = async (r: Record<string, unknown>) => {
       const t = performance.now();
       const d = await agent.decide(r);
       slowest.ms = Math.max(slowest.ms, performance.now() - t);

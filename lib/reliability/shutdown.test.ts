@@ -54,7 +54,8 @@ describe("graceful shutdown", () => {
     assert.equal(stream.status, 200);
     const streamText = (async () => {
       let text = "";
-      for await (const chunk of stream.body!) text += Buffer.from(chunk).toString("utf8");
+      const reader = stream.body!.getReader();
+      for (let r = await reader.read(); !r.done; r = await reader.read()) text += Buffer.from(r.value).toString("utf8");
       return text;
     })();
     // A long-poll that will still be waiting when the signal arrives.

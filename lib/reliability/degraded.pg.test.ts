@@ -67,7 +67,7 @@ describe("database unavailable", () => {
     };
     // The first decisions may run before the health probe has noticed; they must answer anyway.
     for (let i = 0; i < 5; i++) assert.equal((await timed(req("search_kb"))).decision, "allow");
-    await waitFor("health to say degraded", async () => (await health()).status === "degraded", 5000);
+    await waitFor("health to say degraded", async () => (await health()).status === "degraded", 15_000);
     const h = await health();
     assert.equal(h.degraded[0].component, "database");
     assert.match(h.degraded[0].message, /The database is unreachable .*Decisions continue from the policy snapshot of generation \d+/);

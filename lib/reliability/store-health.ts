@@ -35,7 +35,7 @@ export interface StoreHealthState {
 /**
  * Whether this instance can reach its database, from a `SELECT 1` probe every second with a
  * deadline, plus failures the callers report (which trigger a probe at once rather than waiting
- * for the next tick). One failed probe marks it down; one answered probe marks it up again.
+ * for the next tick). Two failed probes in a row mark it down; one answered probe marks it up.
  * While down, the decision path and the console's mutations consult this instead of waiting on
  * a connection that will not come.
  */
@@ -44,6 +44,7 @@ export class StoreHealth {
   private since = Date.now();
   private detail: string | null = null;
   private probing: Promise<void> | null = null;
+  private failures = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly events = new EventEmitter();
 
@@ -90,9 +91,12 @@ export class StoreHealth {
     });
     try {
       await Promise.race([this.probe(), deadline]);
+      this.failures = 0;
       this.set(true, null);
     } catch (err) {
-      this.set(false, (err as Error).message?.split("\n").filter(Boolean).pop()?.slice(0, 300) ?? "probe failed");
+      // Two failures in a row, so one probe starved on a loaded machine is not an outage.
+      if (++this.failures >= 2) this.set(false, (err as Error).message?.split("\n").filter(Boolean).pop()?.slice(0, 300) ?? "probe failed");
+      else setTimeout(() => void this.check(), 100).unref();
     } finally {
       clearTimeout(timer);
     }

@@ -83,9 +83,16 @@ test("an editor releases a change set as a canary, watches canary against contro
 
   // Half the sessions on the candidate, and stages long enough that nothing advances by itself.
   await page.getByLabel("Stage 1 percent of sessions").fill("50");
-  await page.getByLabel("Stage 2 percent of sessions").fill("80");
+  await page.getByLabel("Stage 2 percent of sessions").fill("40");
   for (const i of [1, 2, 3]) await page.getByLabel(`Stage ${i} minimum duration in minutes`).fill("30");
   await page.getByLabel("Reason (required)").fill("e2e: canary of the free-tier change");
+  // A stage smaller than the one before is refused by the server, naming the field.
+  await page.getByRole("button", { name: "Review and start…" }).click();
+  await page.getByRole("dialog", { name: "Start this rollout?" }).getByRole("button", { name: "Start rollout" }).click();
+  await expect(page.getByTestId("start-error")).toContainText("stages.1.percent");
+  await expect(page.getByTestId("start-error")).toContainText("larger than the previous stage's 50");
+  await expect(page).toHaveURL(/\/rollouts\?changeSet=/);
+  await page.getByLabel("Stage 2 percent of sessions").fill("80");
   await page.getByRole("button", { name: "Review and start…" }).click();
   const confirm = page.getByRole("dialog", { name: "Start this rollout?" });
   await expect(confirm).toContainText("50% → 80% → 100%");

@@ -63,7 +63,9 @@ export function SrmTile({ srm }: { srm: Srm }) {
         <Row label="p-value" value={srm.pValue < 0.0001 ? "< 0.0001" : srm.pValue.toFixed(4)} />
       </dl>
       <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
-        {srm.mismatch ? "The split differs from the configured share (p < 0.001): sessions may be routed unevenly, so the comparisons above are suspect." : "Chi-square goodness of fit; a mismatch is flagged at p < 0.001."}
+        {srm.mismatch
+          ? "The split differs from the configured share (p < 0.001): sessions may be routed unevenly, or a few long sessions dominate (routing is per session, this check counts decisions). Treat the comparisons above with care."
+          : "Chi-square goodness of fit on decisions; a mismatch is flagged at p < 0.001."}
       </p>
     </section>
   );

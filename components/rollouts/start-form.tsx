@@ -11,6 +11,19 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { SelectField, TextField } from "@/components/ui/field";
 import { useToast } from "@/components/ui/toast";
+import { ApiError } from "@/lib/client/api";
+
+/** Why the server refused the start: its message, and each field it named. */
+function StartError({ error }: { error: unknown }) {
+  if (!error) return null;
+  const fields = error instanceof ApiError ? (error.body?.fields ?? []) : [];
+  return (
+    <div role="alert" data-testid="start-error" className="rounded-md border-l-4 border-red-500 bg-red-50 px-4 py-3 text-sm text-red-900 dark:bg-red-950 dark:text-red-100">
+      <p className="font-semibold">The rollout did not start: {(error as Error).message}</p>
+      {fields.length > 0 && <ul className="mt-1 list-inside list-disc">{fields.map((f, i) => <li key={i}><code className="font-mono">{f.path}</code> {f.message}</li>)}</ul>}
+    </div>
+  );
+}
 
 /** Start a rollout from a change set (released without moving the head) or an existing version. */
 export function StartRolloutForm({ changeSetId, disabledReason }: { changeSetId?: string; disabledReason?: string }) {
@@ -83,7 +96,7 @@ export function StartRolloutForm({ changeSetId, disabledReason }: { changeSetId?
       <StagesEditor strategy={strategy} stages={stages} onChange={setStages} />
       <TriggerFields value={triggers} onChange={setTriggers} />
       <div className="max-w-2xl"><TextField label="Reason (required)" value={reason} onChange={(e) => setReason(e.target.value)} /></div>
-      <ApplyFeedback error={start.error} />
+      {isStateConflict(start.error) ? <ApplyFeedback error={start.error} /> : <StartError error={start.error} />}
       {isStateConflict(start.error) && <AcknowledgeStateConflicts checked={ack} onChange={setAck} />}
       <Button type="submit" disabled={!ready || start.isPending || Boolean(disabledReason)} className="disabled:opacity-50">Review and start…</Button>
 

@@ -166,6 +166,10 @@ describe("routing and metrics", () => {
     assert.deepEqual([c.decision, c.primitive, c.cohort, c.policyVersion], ["deny", "not_allowed", "canary", start.body.candidateVersion]);
     const s = await support.decide({ ...S, session: stable, tool: "send_email" });
     assert.deepEqual([s.decision, s.cohort, s.policyVersion], ["allow", "stable", head]);
+    // The presentation layer agrees: the canary session no longer sees send_email.
+    const tools = async (session: string) => (await support.call("GET", `/api/v1/tools?tenant=acme&session=${session}`)).body.tools.map((t: { name: string }) => t.name);
+    assert.deepEqual(await tools(canary), ["refund_payment", "search_kb"]);
+    assert.deepEqual(await tools(stable), ["refund_payment", "search_kb", "send_email"]);
     // Sticky: the same session keeps its cohort.
     assert.equal((await support.decide({ ...S, session: canary, tool: "search_kb" })).cohort, "canary");
     await api.dp.log.flush();

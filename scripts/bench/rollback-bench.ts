@@ -43,11 +43,13 @@ async function once(urls: string[], editorToken: string, head: number): Promise<
   const canary = sessionIn(rid, 50, "canary", "bc");
   const stable = sessionIn(rid, 50, "stable", "bs");
   for (const url of urls) while ((await decide(url, canary)).cohort !== "canary") await new Promise((res) => setTimeout(res, 10));
-  let n = urls.length;
-  while (n < SAMPLE) {
-    const url = urls[n % urls.length]!;
-    await decide(url, stable);
-    if ((await decide(url, canary)).cohort === "canary") n++;
+  // The trigger needs SAMPLE decisions in each cohort; the last of them makes it true.
+  let c = urls.length;
+  let s = 0;
+  for (let i = 0; c < SAMPLE || s < SAMPLE; i++) {
+    const url = urls[i % urls.length]!;
+    if (s < SAMPLE && (await decide(url, stable)).cohort === "stable") s++;
+    if (c < SAMPLE && (await decide(url, canary)).cohort === "canary") c++;
   }
   const t0 = performance.now();
   return Promise.all(

@@ -12,6 +12,7 @@ import { handleApi, isApiPath } from "@/lib/http/api-handler";
 import { openDataPlane } from "@/lib/dataplane/runtime";
 import { clientIp } from "@/lib/http/node-http";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-ip-header";
+import { gracefulShutdown } from "@/lib/reliability/shutdown";
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -54,22 +55,7 @@ async function main() {
     console.log(`[governor] ${what} on ${publicUrl} (store: ${boot.store.kind}${dev ? ", dev mode" : ""})`);
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`[governor] ${signal}: finishing requests in flight, then closing the store.`);
-    const force = setTimeout(() => process.exit(1), 30_000);
-    force.unref();
-    // Stream clients hold their connections open; closing the holder ends them with a retry hint.
-    dataPlane.holder.close();
-    server.close(async () => {
-      await dataPlane.close().catch((err) => console.error("[governor] flushing the decision log failed:", err));
-      await boot.store.close().catch((err) => console.error("[governor] closing the store failed:", err));
-      process.exit(0);
-    });
-    server.closeIdleConnections();
-  };
+  const stop = gracefulShutdown({ server, dataPlane, store: boot.store });
   process.on("SIGTERM", () => stop("SIGTERM"));
   process.on("SIGINT", () => stop("SIGINT"));
 }

@@ -4,6 +4,7 @@ import { z } from "zod";
 // unset so that `FOO= npm start` behaves like leaving FOO out. The README's configuration table
 // mirrors this schema.
 const optional = z.preprocess((v) => (v === "" ? undefined : v), z.string().optional());
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
 const flag = z.preprocess((v) => v === "1" || v === "true", z.boolean());
 
 const EnvSchema = z.object({
@@ -36,6 +37,15 @@ const EnvSchema = z.object({
   GOVERNOR_OIDC_DEFAULT_ROLE: optional,
   /** "off" runs a data-plane-only instance: the API without the Next.js console. */
   GOVERNOR_CONSOLE: z.enum(["on", "off"]).default("on"),
+  // Reliability (lib/reliability): the enforcement circuit breaker and the database deadline.
+  GOVERNOR_BREAKER_WINDOW_S: unsetIfEmpty(z.coerce.number().int().min(10).max(86_400).default(300)),
+  GOVERNOR_BREAKER_ERROR_RATE: unsetIfEmpty(z.coerce.number().gt(0).lt(1).default(0.01)),
+  GOVERNOR_BREAKER_P99_MS: unsetIfEmpty(z.coerce.number().int().min(1).default(500)),
+  GOVERNOR_BREAKER_MIN_SAMPLES: unsetIfEmpty(z.coerce.number().int().min(1).default(100)),
+  GOVERNOR_BREAKER_COOLDOWN_S: unsetIfEmpty(z.coerce.number().min(0).default(30)),
+  GOVERNOR_BREAKER_PROBES: unsetIfEmpty(z.coerce.number().int().min(1).default(10)),
+  GOVERNOR_DENY_SPIKE: unsetIfEmpty(z.coerce.number().gt(0).default(0.2)),
+  GOVERNOR_DB_TIMEOUT_MS: unsetIfEmpty(z.coerce.number().int().min(100).default(2000)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import type { ReactNode } from "react";
 import { ControlBanner } from "@/components/controls/control-banner";
+import { ReliabilityBanner } from "@/components/controls/reliability-banner";
 import { KillSwitchButton } from "@/components/controls/kill-switch-button";
 import { Nav } from "@/components/shell/nav";
 import { NAV_ITEMS } from "@/components/shell/nav-items";
@@ -19,6 +20,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   return (
     <div className="flex min-h-screen flex-col">
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
+        <ReliabilityBanner />
         <ControlBanner canWrite={canControl} userId={user.id} />
         <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2">
           <Link href="/" className="text-lg font-bold tracking-tight">Governor</Link>

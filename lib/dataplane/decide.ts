@@ -7,6 +7,8 @@ import { AppError } from "@/lib/errors";
 import { applyRateLimit } from "@/lib/policy/evaluate";
 import { openActionRequest } from "@/lib/approvals/requests";
 import { evaluateRouted, route } from "@/lib/rollouts/route";
+import { guardedDecide } from "@/lib/reliability/guarded-decide";
+import { APPROVAL_UNAVAILABLE, approvalUnavailable } from "@/lib/reliability/failsafe-verdict";
 
 export type DecideInput = z.output<typeof DecideRequest>;
 export type DecideOutput = z.output<typeof DecideResponse>;
@@ -17,12 +19,18 @@ export function assertActsFor(principal: Principal, agent: string): void {
   }
 }
 
+/** One decision, through the enforcement circuit breaker (lib/reliability/guarded-decide.ts). */
+export async function decide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
+  assertActsFor(principal, input.agent);
+  return guardedDecide(dp, principal, input, engineDecide);
+}
+
 /**
  * One decision: evaluate against the snapshot held now, consume rate-limit counters for calls
  * that would run, log it (batched), answer. The snapshot is read once, so a change that lands
  * mid-decision applies to the next decision, not half of this one.
  */
-export async function decide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
+async function engineDecide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
   const started = process.hrtime.bigint();
   assertActsFor(principal, input.agent);
   // During a rollout the session's sticky cohort picks the stable or the candidate snapshot.
@@ -38,6 +46,7 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     retryAfter = limited.retryAfter;
   }
   const decisionId = randomUUID();
+  if (ev.decision === "pending" && !dp.reliability.health.isUp) ev = approvalUnavailable(ev);
   // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on.
   const approvalId = ev.decision === "pending" ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: ev, now })).id : undefined;
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
@@ -59,7 +68,7 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     latencyUs,
     tokenId: principal.tokenId ?? null,
     grantId: ev.grantId ?? null,
-    failsafe: false,
+    failsafe: ev.primitive === APPROVAL_UNAVAILABLE,
   });
   return {
     decision: ev.decision,

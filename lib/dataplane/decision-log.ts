@@ -45,6 +45,8 @@ export class DecisionLogWriter {
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout;
   written = 0;
+  /** Takes a batch elsewhere (the local journal while the store is down), or returns null. */
+  divert: ((batch: DecisionRecord[]) => Promise<void> | null) | null = null;
 
   constructor(private readonly db: Db) {
     this.timer = setInterval(() => void this.flush(), FLUSH_MS);
@@ -70,7 +72,7 @@ export class DecisionLogWriter {
     if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
     if (this.buffer.length === 0) return Promise.resolve();
     const batch = this.buffer.splice(0, MAX_BATCH);
-    this.flushing = this.writeChunks(batch).finally(() => (this.flushing = null));
+    this.flushing = (this.divert?.(batch) ?? this.writeChunks(batch)).finally(() => (this.flushing = null));
     return this.flushing;
   }
 

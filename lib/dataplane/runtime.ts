@@ -9,6 +9,8 @@ import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
 import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
 import { evaluatorTick } from "@/lib/rollouts/evaluator";
+import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
+import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -32,33 +34,41 @@ export interface DataPlane {
   log: DecisionLogWriter;
   /** Rollout metrics per (rollout, minute, cohort), written behind every second. */
   metrics: RolloutMetrics;
+  /** Circuit breaker, database health and the local journal (lib/reliability). */
+  reliability: Reliability;
   close(): Promise<void>;
 }
 
-export async function openDataPlane(store: Store): Promise<DataPlane> {
+export async function openDataPlane(store: Store, opts: { reliability?: ReliabilityOptions } = {}): Promise<DataPlane> {
   const holder = await SnapshotHolder.open(store);
-  const limiter = await openRateLimiter(store);
+  const reliability = await Reliability.open(store, opts.reliability);
+  const up = reliability.health;
+  const limiter = withLocalFallback(await openRateLimiter(store), up);
   const log = new DecisionLogWriter(store.prisma);
-  const stopExpiry = every(2000, "approval-expiry", () => expireDue(store.prisma, SYSTEM));
-  const stopWebhooks = every(1000, "webhooks", () => deliverDue(store.prisma));
+  log.divert = reliability.divertDecisions;
+  // Background work that needs the store waits while it is unreachable (instead of failing every tick).
+  const stopExpiry = every(2000, "approval-expiry", async () => up.isUp && expireDue(store.prisma, SYSTEM));
+  const stopWebhooks = every(1000, "webhooks", async () => up.isUp && deliverDue(store.prisma));
   // Checkpoints at least once a second while events arrive (and every 1,000 events); decision
   // batches sealed into the chain every second.
-  const stopSeal = every(1000, "decision-seal", () => sealTick(store.prisma));
-  const stopCheckpoints = every(250, "audit-checkpoint", () => checkpointTick(store.prisma));
+  const stopSeal = every(1000, "decision-seal", async () => up.isUp && sealTick(store.prisma));
+  const stopCheckpoints = every(250, "audit-checkpoint", async () => up.isUp && checkpointTick(store.prisma));
   const metrics = new RolloutMetrics(store.prisma);
   // Every second (the issue asks for at least every 5 s): this instance's counts first, so a
   // regression it saw is in the window it judges.
   const stopRollouts = every(1000, "rollout-evaluator", async () => {
+    if (!up.isUp) return;
     await metrics.flush();
     await evaluatorTick(store.prisma);
   });
-  const stopSweep = every(3_600_000, "metric-sweep", () => sweepMetricBuckets(store.prisma));
+  const stopSweep = every(3_600_000, "metric-sweep", async () => up.isUp && sweepMetricBuckets(store.prisma));
   return {
     store,
     holder,
     limiter,
     log,
     metrics,
+    reliability,
     close: async () => {
       stopRollouts();
       stopSweep();
@@ -69,11 +79,14 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
       holder.close();
       await holder.idle();
       await limiter.close();
+      await up.check(); // a fresh look, so a store that just went away sends the last batch to the journal
       await log.close();
       await metrics.close();
+      // Journaled records go to the store now if it is back; otherwise they wait on disk for the next start.
+      await reliability.close();
       // Seal and sign what the last flush wrote, so a clean shutdown leaves nothing unsigned.
-      await sealTick(store.prisma).catch(() => 0);
-      await checkpointTick(store.prisma).catch(() => 0);
+      if (up.isUp) await sealTick(store.prisma).catch(() => 0);
+      if (up.isUp) await checkpointTick(store.prisma).catch(() => 0);
     },
   };
 }

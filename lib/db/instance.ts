@@ -17,6 +17,7 @@ export function getStore(): Promise<Store> {
     databaseUrl: env().DATABASE_URL,
     dataDir: pgliteDir(),
     log: (m) => console.log(`[store] ${m}`),
+    connectTimeoutMs: env().GOVERNOR_DB_TIMEOUT_MS,
   }).then((store) => {
     registry.store = store;
     registry.bus = store.bus;

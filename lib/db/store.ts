@@ -28,6 +28,8 @@ export interface OpenStoreOptions {
   dataDir?: string;
   migrate?: boolean;
   log?: (msg: string) => void;
+  /** PostgreSQL: how long to wait for a new connection before failing (GOVERNOR_DB_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
 
 function parseGeneration(payload: string, bus: EventBus): void {
@@ -66,7 +68,7 @@ function listenPostgres(url: string, bus: EventBus, log: (m: string) => void) {
   let delay = 100;
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: url });
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
     c.on("notification", (n) => n.payload && parseGeneration(n.payload, bus));
     c.on("error", (err) => {
       log(`generation listener lost its connection: ${err.message}`);
@@ -116,7 +118,9 @@ async function openPostgres(url: string, opts: OpenStoreOptions): Promise<Store>
   const bus = new EventBus();
   const listener = listenPostgres(url, bus, log);
   await listener.ready;
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // Bounded connects (GOVERNOR_DB_TIMEOUT_MS) so a database that stops answering fails a request
+  // instead of hanging it; keep-alive so a connection cut silently is noticed.
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: opts.connectTimeoutMs ?? 2000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
   // An idle connection that the server drops (restart, failover) must not crash the process;
   // the pool replaces it on next use.
   pool.on("error", (err) => log(`idle database connection lost: ${err.message}`));

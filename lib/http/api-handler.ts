@@ -10,6 +10,8 @@ import { authenticate } from "@/lib/http/authenticate";
 import { clientIp, sendError, sendJson } from "@/lib/http/node-http";
 import { compileRoutes, matchRoute } from "@/lib/http/router";
 import { VERSION } from "@/lib/version";
+import { reliabilityHealth } from "@/lib/reliability/health-report";
+import { storeUnavailableError } from "@/lib/reliability/store-health";
 
 const adminRoutes = compileRoutes(ADMIN_ROUTES);
 
@@ -18,10 +20,11 @@ export function isApiPath(pathname: string): boolean {
   return pathname === "/api/health" || pathname.startsWith("/api/v1/");
 }
 
-// GET /api/health – liveness, which store is in use, and the current generation
+// GET /api/health – liveness, which store is in use, the current generation, and what is degraded
 async function health(dp: DataPlane, res: ServerResponse): Promise<void> {
-  const generation = await readGeneration(dp.store.prisma);
-  sendJson(res, 200, { status: "ok", store: dp.store.kind, generation, version: VERSION, policyVersion: dp.holder.current.policyVersion });
+  const generation = dp.reliability.health.isUp ? await readGeneration(dp.store.prisma).catch(() => dp.holder.current.generation) : dp.holder.current.generation;
+  const { status, ...reliability } = reliabilityHealth(dp);
+  sendJson(res, 200, { status, store: dp.store.kind, generation, version: VERSION, policyVersion: dp.holder.current.policyVersion, ...reliability });
 }
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, dp: DataPlane): Promise<void> {
@@ -37,6 +40,8 @@ export async function handleApi(req: IncomingMessage, res: ServerResponse, dp: D
       res.setHeader("allow", match.methodNotAllowed.join(", "));
       throw new AppError("bad_request", `${req.method} is not supported on ${url.pathname}; use ${match.methodNotAllowed.join(" or ")}.`);
     }
+    // Without the store no one can be authenticated nor anything changed: say so at once.
+    if (!dp.reliability.health.isUp) throw storeUnavailableError(req.method === "GET" || req.method === "HEAD");
     const request = { ip: clientIp(req, env().GOVERNOR_TRUST_PROXY), userAgent: req.headers["user-agent"] };
     const principal = await authenticate(store, req, request);
     assertCan(principal.role, match.route.permission);

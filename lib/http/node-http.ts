@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AppError, isAppError } from "@/lib/errors";
+import { isStoreUnreachable, storeUnavailableError } from "@/lib/reliability/store-health";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -20,6 +21,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * else is a bug: its detail goes to the log under a request id, the caller gets only the id.
  */
 export function sendError(res: ServerResponse, err: unknown): void {
+  // A store that cannot be reached is an outage, not a bug: a 503 that says so, no request id.
+  if (!isAppError(err) && isStoreUnreachable(err)) err = storeUnavailableError();
   if (isAppError(err)) {
     const headers: Record<string, string> = {};
     if (err.retryAfterSeconds !== undefined) headers["retry-after"] = String(err.retryAfterSeconds);

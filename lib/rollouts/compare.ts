@@ -50,6 +50,9 @@ export const MIN_SAMPLE = 30;
  * SRM threshold. A split check runs on every refresh of a live dashboard, so it uses the strict
  * p < 0.001 common in experimentation platforms: at 0.05 one poll in twenty would cry wolf.
  * It also needs every expected count ≥ 5 (Cochran's rule for the chi-square approximation).
+ * The counts are decisions, while the router assigns sessions: a few long sessions make the
+ * decision split lumpier than the test assumes, so a mismatch can also mean "few sessions".
+ * Per-cohort session counts in the buckets would let this test the unit that is randomised.
  */
 export const SRM_ALPHA = 0.001;
 

@@ -2,8 +2,6 @@
 // proxy in front of it so tests can cut, stall or refuse the network path without touching the
 // server. The proxy works below HTTP, so what the SDK sees is what a dropped NAT entry or a hung
 // load balancer looks like.
-import net from "node:net";
-import type { AddressInfo } from "node:net";
 import { SYSTEM } from "@/lib/auth/principal";
 import { createToken } from "@/lib/auth/tokens";
 import type { DataPlane } from "@/lib/dataplane/runtime";
@@ -80,50 +78,4 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
   return Date.now() - started;
 }
 
-export type ProxyMode = "forward" | "hang" | "refuse";
-
-export interface TestProxy {
-  url: string;
-  /** Switching mode also drops open connections, so keep-alive sockets cannot bypass it. */
-  setMode(mode: ProxyMode): void;
-  dropConnections(): void;
-  close(): Promise<void>;
-}
-
-export async function startProxy(target: string): Promise<TestProxy> {
-  const { hostname, port } = new URL(target);
-  let mode: ProxyMode = "forward";
-  const sockets = new Set<net.Socket>();
-  const keep = (s: net.Socket) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-    s.on("error", () => s.destroy());
-  };
-  const server = net.createServer((client) => {
-    keep(client);
-    if (mode === "refuse") return void client.resetAndDestroy();
-    if (mode === "hang") return; // accept, read, never answer
-    const upstream = net.connect(Number(port), hostname);
-    keep(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const dropConnections = () => {
-    for (const s of sockets) s.destroy();
-  };
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    setMode(next) {
-      mode = next;
-      dropConnections();
-    },
-    dropConnections,
-    close: () =>
-      new Promise<void>((resolve) => {
-        dropConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+export { startProxy, type ProxyMode, type TestProxy } from "@/lib/test/tcp-proxy";

@@ -9,6 +9,7 @@ import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
 import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
 import { evaluatorTick } from "@/lib/rollouts/evaluator";
+import { pauseAutomatically } from "@/lib/rollouts/auto-pause";
 import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
 
@@ -62,6 +63,14 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     await evaluatorTick(store.prisma);
   });
   const stopSweep = every(3_600_000, "metric-sweep", async () => up.isUp && sweepMetricBuckets(store.prisma));
+  // A deny spike (seed documents: deny rate 20% above its baseline) pauses any running rollout:
+  // a person looks before more sessions move to a candidate that may be the cause.
+  const stopSpikePause = reliability.onDenySpike((spike) => {
+    const { denySpike, windowMs } = reliability.breaker.config;
+    const message = `deny rate ${(spike.rate * 100).toFixed(1)}% on ${reliability.instance} is more than ${denySpike * 100}% above its baseline of ${(spike.baseline * 100).toFixed(1)}%`;
+    const cause = { metric: "deny_rate_spike", value: spike.rate, threshold: spike.baseline * (1 + denySpike), window: windowMs / 1000 };
+    if (up.isUp) void pauseAutomatically(store.prisma, null, message, cause).catch((e) => console.error("[deny-spike] pausing the rollout failed:", (e as Error).message));
+  });
   return {
     store,
     holder,
@@ -72,6 +81,7 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     close: async () => {
       stopRollouts();
       stopSweep();
+      stopSpikePause();
       stopExpiry();
       stopWebhooks();
       stopSeal();

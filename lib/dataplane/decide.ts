@@ -5,6 +5,9 @@ import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
 import { applyRateLimit, evaluate } from "@/lib/policy/evaluate";
+import { isEnforced } from "@/lib/policy/adoption";
+import { advisoryReview } from "@/lib/dataplane/advisory";
+import { predictBlastRadius } from "@/lib/policy/blast-radius";
 import { openActionRequest } from "@/lib/approvals/requests";
 
 export type DecideInput = z.output<typeof DecideRequest>;
@@ -35,8 +38,12 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     retryAfter = limited.retryAfter;
   }
   const decisionId = randomUUID();
-  // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on.
-  const approvalId = ev.decision === "pending" ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: ev, now })).id : undefined;
+  const enforced = isEnforced(snapshot, input.agent, ev);
+  // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on; so
+  // does an advisory deny, so humans record what they would have decided (advisory.ts).
+  const review = enforced ? ev : advisoryReview(ev);
+  const approvalId = review.decision !== "allow" && review.approval ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: review, now })).id : undefined;
+  const blast = predictBlastRadius(snapshot, input);
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
   dp.log.push({
     id: decisionId,
@@ -56,6 +63,9 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     tokenId: principal.tokenId ?? null,
     grantId: ev.grantId ?? null,
     failsafe: false,
+    serverBlastRadius: blast.server ?? null,
+    agentBlastRadius: blast.agent ?? null,
+    enforced,
   });
   return {
     decision: ev.decision,
@@ -63,7 +73,7 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     policyVersion: ev.policyVersion,
     generation: ev.generation,
     cohort: ev.cohort,
-    enforced: true,
+    enforced,
     primitive: ev.primitive,
     reasons: ev.reasons,
     ...(retryAfter !== undefined ? { retryAfter } : {}),

@@ -7,6 +7,7 @@ import { PolicyDocument } from "@/lib/policy/document";
 import type { Overlay } from "@/lib/policy/overlay";
 import type { Store } from "@/lib/db/store";
 import { TX_OPTIONS } from "@/lib/db/mutate";
+import { loadWorld } from "@/lib/runtime-model/load-world";
 
 /** What the SDK needs to compile the same snapshot locally (GET /api/v1/policy/snapshot). */
 export interface SnapshotSource {
@@ -27,12 +28,13 @@ export async function loadSnapshotSource(db: Db): Promise<SnapshotSource> {
       const version = head ? await tx.policyVersion.findUnique({ where: { number: head.version } }) : null;
       const controls = (await tx.runtimeControl.findMany()).map(toControlState);
       const grants = (await activeGrants(tx as unknown as Db)).map(toGrantState);
+      const world = await loadWorld(tx as unknown as Db);
       return {
         policyVersion: version?.number ?? 0,
         generation,
         // Stored versions were validated on write; parsing again fills defaults added since.
         document: version ? PolicyDocument.parse(version.document) : EMPTY_DOCUMENT,
-        overlay: { controls, grants },
+        overlay: { controls, grants, ...world },
       };
     },
     { isolationLevel: "RepeatableRead", ...TX_OPTIONS },

@@ -1,5 +1,8 @@
+import { compileWindows, isValidTimeZone, type CompiledWindow } from "@/lib/policy/deploy-window";
 import { MUTATING_KINDS, type ApprovalRule, type PolicyDocument, type RateLimit, type Tool } from "@/lib/policy/document";
-import type { ControlState, GrantState, Overlay } from "@/lib/policy/overlay";
+import type { AgentStage, ControlState, GrantState, Overlay } from "@/lib/policy/overlay";
+import { compileRuntime, type CompiledRuntime } from "@/lib/policy/runtime-model";
+import { compileSchemaStates } from "@/lib/policy/schema-drift";
 
 export interface Diagnostic {
   path: string;
@@ -48,10 +51,17 @@ export interface Snapshot {
     tenantKills: ReadonlyMap<string, ControlState>;
   };
   grants: ReadonlyMap<string, readonly CompiledGrant[]>;
+  /** The runtime model: per service, its zone and precomputed blast radius. */
+  runtime: CompiledRuntime;
+  blastBounds: { kinds: ReadonlyMap<string, number>; services: ReadonlyMap<string, number>; windows: readonly CompiledWindow[] };
+  /** Last reported schema per agent and database (see schema-drift.ts). */
+  schemaStates: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+  /** Agents in advisory mode; absent = enforced (see adoption.ts). */
+  agentStages: ReadonlyMap<string, AgentStage>;
 }
 
 /** Checks that a document can work. Errors refuse a version; warnings are shown to the editor. */
-export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+export function checkDocument(doc: PolicyDocument, world: { services?: ReadonlySet<string> } = {}): { errors: Diagnostic[]; warnings: Diagnostic[] } {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const hasTool = (t: string) => Object.hasOwn(doc.tools, t);
@@ -101,6 +111,7 @@ export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warn
     if (t.approval) checkApproval(doc, tool, t.approval, errors);
     if (t.approval && !callable.has(tool)) warnings.push({ path: `tools.${tool}.approval`, message: `requires approval on "${tool}", which no agent may call` });
   }
+  checkBlastBounds(doc, world, errors, warnings);
   const cc = doc.change_control;
   if (cc.sensitive_keys.length > 0 || cc.sensitive_grants) {
     const group = doc.reviewer_groups[cc.group];
@@ -108,6 +119,27 @@ export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warn
     else if (cc.quorum > group.length) errors.push({ path: "change_control.quorum", message: `is ${cc.quorum}, larger than reviewer group "${cc.group}" (${group.length} members)` });
   }
   return { errors, warnings };
+}
+
+function checkBlastBounds(doc: PolicyDocument, world: { services?: ReadonlySet<string> }, errors: Diagnostic[], warnings: Diagnostic[]): void {
+  for (const [tool, t] of Object.entries(doc.tools)) {
+    if (t.contract && t.kind !== "schema") warnings.push({ path: `tools.${tool}.contract`, message: `is only checked for tools of kind schema; "${tool}" is ${t.kind}` });
+  }
+  if (world.services) {
+    for (const svc of Object.keys(doc.blast_radius.services)) {
+      if (!world.services.has(svc)) warnings.push({ path: `blast_radius.services.${svc}`, message: `bounds "${svc}", which is not a service in the runtime model (yet)` });
+    }
+  }
+  for (const [name, w] of Object.entries(doc.blast_radius.windows)) {
+    const at = `blast_radius.windows.${name}`;
+    if (!isValidTimeZone(w.time_zone)) errors.push({ path: `${at}.time_zone`, message: `is "${w.time_zone}", which is not an IANA time zone (e.g. "Europe/Berlin") or "UTC"` });
+    w.ranges.forEach((r, i) => {
+      if (r.from >= r.to) errors.push({ path: `${at}.ranges.${i}`, message: `runs from ${r.from} to ${r.to}; "from" must be before "to" (split an overnight span into two ranges)` });
+    });
+    w.tools.forEach((tool, i) => {
+      if (!Object.hasOwn(doc.tools, tool)) errors.push({ path: `${at}.tools.${i}`, message: `names "${tool}", which is not in the tool registry` });
+    });
+  }
 }
 
 function checkApproval(doc: PolicyDocument, tool: string, rule: ApprovalRule, errors: Diagnostic[]): void {
@@ -177,6 +209,14 @@ export function compile(doc: PolicyDocument, overlay: Overlay, meta: { policyVer
       tenantKills: keyed(overlay.controls, "tenant_kill"),
     },
     grants,
+    runtime: compileRuntime(overlay.services, overlay.dependencies),
+    blastBounds: {
+      kinds: new Map(Object.entries(doc.blast_radius.kinds).flatMap(([k, b]) => (b ? [[k, b.max] as const] : []))),
+      services: new Map(Object.entries(doc.blast_radius.services).map(([s, b]) => [s, b.max])),
+      windows: compileWindows(doc.blast_radius.windows),
+    },
+    schemaStates: compileSchemaStates(overlay.schemaStates),
+    agentStages: new Map(Object.entries(overlay.agentStages ?? {})),
   });
 }
 

@@ -112,8 +112,21 @@ test("an editor demotes an agent only with a reason, and the agent's decisions s
   });
   const d = await res.json();
   expect([d.decision, d.primitive, d.enforced]).toEqual(["deny", "blast_radius", false]);
-  await page.reload();
-  await expect(page.getByTestId("agreement-rate")).toBeVisible();
+  // The advisory call ran anyway; the agent reports what it touched, and one more that stood.
+  const ok = await (await page.request.post("/api/v1/decide", { headers: { authorization: `Bearer ${E2E_OPS_TOKEN}` }, data: { agent: "ops-bot", tenant: "acme", session: "e2e-adv", tool: "restart_service", target: { service: "search" } } })).json();
+  for (const [decisionId, outcome, observedBlastRadius] of [[d.decisionId, "partial", 0.62], [ok.decisionId, "success", 0.03]] as const) {
+    const r = await page.request.post("/api/v1/outcomes", { headers: { authorization: `Bearer ${E2E_OPS_TOKEN}` }, data: { decisionId, outcome, observedBlastRadius } });
+    expect(r.status()).toBe(200);
+  }
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("agreement-rate")).toHaveText("100%", { timeout: 1000 });
+  }).toPass();
+  await shots(page, "agent-ops-bot-advisory");
+  await page.goto("/calibration");
+  await expect(page.getByTestId("blast-summary")).toContainText("2");
+  await shots(page, "calibration-data");
+  await page.goto("/agents/ops-bot");
   await page.getByRole("button", { name: "Promote to enforced" }).click();
   await page.getByRole("dialog").getByLabel("Reason (required, audited)").fill("e2e: done");
   await page.getByRole("dialog").getByRole("button", { name: "Promote" }).click();

@@ -2,7 +2,7 @@
 
 import { NODE_H, NODE_W, layeredLayout, type Edge, type Service } from "@/components/runtime-model/layout";
 
-const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /**
  * The runtime model as an SVG: one box per service (name, zone, traffic share), one arrow per

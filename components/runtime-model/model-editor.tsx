@@ -97,7 +97,8 @@ export function ModelEditor({ model, zones }: { model: RuntimeModel; zones: stri
         )}
       </Card>
       {model.services.length > 0 && (
-        <div className="lg:col-span-2 flex flex-wrap gap-2" aria-label="Remove a service">
+        <div className="lg:col-span-2 flex flex-wrap items-center gap-2" role="group" aria-labelledby="rm-remove-label">
+          <span id="rm-remove-label" className="text-sm text-slate-600 dark:text-slate-400">Remove a service:</span>
           {model.services.map((s) => (
             <Button key={s.name} variant="ghost" className="text-xs" aria-label={`Remove service ${s.name}`} onClick={() => setRemoving(s.name)}>✕ {s.name}</Button>
           ))}

@@ -256,6 +256,18 @@ describe("reversibility through decide", () => {
     assert.deepEqual(reason0(r), ["deny", "reversibility", null, "reversal required"]);
     assert.equal((await ops.decide({ ...O, tool: "restart_service", target: { service: "search" }, reversal: "roll back to the previous build" })).decision, "allow");
   });
+
+  it("reversible by default: a destructive tool needs a reversal unless its policy opts out", async () => {
+    await publish((d) => {
+      d.tools.purge_cache = { kind: "destructive", description: "Purge a CDN cache" };
+      d.tools.purge_logs = { kind: "destructive", description: "Purge old logs", reversal_required: false };
+      d.agents["ops-bot"].allowed_tools.push("purge_cache", "purge_logs");
+      d.tiers.pro.tools.push("purge_cache", "purge_logs");
+    });
+    assert.deepEqual(reason0(await ops.decide({ ...O, tool: "purge_cache" })), ["deny", "reversibility", null, "reversal required"]);
+    assert.equal((await ops.decide({ ...O, tool: "purge_cache", reversal: "re-warm from origin" })).decision, "allow");
+    assert.equal((await ops.decide({ ...O, tool: "purge_logs" })).decision, "allow");
+  });
 });
 
 describe("phased adoption", () => {

@@ -44,7 +44,8 @@ export const Tool = z.object({
   zone: Name.optional(),
   /** What happens when Governor cannot be reached: deny (security_critical) or allow (operational). */
   failsafe: z.enum(["security_critical", "operational"]).default("operational"),
-  reversal_required: z.boolean().default(false),
+  /** Unset: required for kind `destructive` only (reversible by default), see reversalRequired(). */
+  reversal_required: z.boolean().optional(),
   sandbox_grant_required: z.boolean().default(false),
   approval: ApprovalRule.optional(),
   /** Across every agent and tenant. */
@@ -54,6 +55,12 @@ export const Tool = z.object({
   contract: SchemaContract.optional(),
 });
 export type Tool = z.infer<typeof Tool>;
+
+/**
+ * Reversible by default, where it matters most: a destructive tool needs a declared reversal path
+ * unless its policy explicitly says `reversal_required: false`. Other kinds opt in.
+ */
+export const reversalRequired = (t: Pick<Tool, "kind" | "reversal_required">): boolean => t.reversal_required ?? t.kind === "destructive";
 
 export const Agent = z.object({
   description: z.string().max(500).default(""),

@@ -1,7 +1,7 @@
 import { assessBlastRadius, blastRadiusRefusal } from "@/lib/policy/blast-radius";
 import { limitRule, type CompiledGrant, type LimitRule, type Snapshot } from "@/lib/policy/compile";
 import { destructiveChanges, schemaDriftRefusal } from "@/lib/policy/schema-drift";
-import type { ApprovalRule, Tool } from "@/lib/policy/document";
+import { reversalRequired, type ApprovalRule, type Tool } from "@/lib/policy/document";
 import type { ControlState } from "@/lib/policy/overlay";
 
 /*
@@ -19,7 +19,8 @@ import type { ControlState } from "@/lib/policy/overlay";
  *   6. blast_radius      max(runtime-model prediction for the target service, agent's blastRadius)
  *                        against the tightest bound: tool, tool kind, service, active deploy
  *                        windows (blast-radius.ts; windows are read at `state.now`)
- *   7. reversibility     a reversal-required tool needs a declared reversal path
+ *   7. reversibility     a reversal-required tool (default: kind destructive) needs a declared
+ *                        reversal path
  *   8. schema_drift      a schema tool's contract and declared preconditions must hold against
  *                        the agent's last reported schema (schema-drift.ts)
  *   9. rate_limit        stateful: the caller consumes `limits` (tool, agent, tenant, tenant×tool)
@@ -181,7 +182,7 @@ export function evaluate(req: DecisionRequest, snap: Snapshot, state: EvalState)
   if (blast) return result(snap, state, "deny", blast, tool);
 
   // 7. reversibility
-  if (tool.reversal_required && !req.reversal) {
+  if (reversalRequired(tool) && !req.reversal) {
     return result(snap, state, "deny", { primitive: "reversibility", message: `"${req.tool}" requires a declared reversal path`, value: null, bound: "reversal required" }, tool);
   }
 

@@ -5,6 +5,7 @@ import { describe, it } from "node:test";
 import { checkDocument, compile } from "@/lib/policy/compile";
 import { DEMO_POLICY } from "@/lib/policy/demo-policy";
 import { PolicyDocument } from "@/lib/policy/document";
+import { assessBlastRadius, blastRadiusCheck, blastRadiusRefusal } from "@/lib/policy/blast-radius";
 import { evaluate } from "@/lib/policy/evaluate";
 import type { Overlay } from "@/lib/policy/overlay";
 import { compileRuntime } from "@/lib/policy/runtime-model";
@@ -117,6 +118,28 @@ describe("blast_radius through evaluate()", () => {
     assert.deepEqual(ev.reasons[0]!.bound, []);
     const internal = evaluate(ops({ target: { service: "search" }, origin: { zone: "internal" } }), snap, { now: MON_MORNING, cohort: "stable" });
     assert.equal(internal.decision, "allow");
+  });
+});
+
+describe("the hot-path check and the what-if assessment agree", () => {
+  it("on every service, agent prediction, time and bound combination", () => {
+    const snap = snapshot((d) => {
+      d.tools.restart_service.blast_radius.max = 0.5;
+      d.blast_radius = { kinds: { write: { max: 0.6 } }, services: { checkout: { max: 0.3 } }, windows: { sat: { time_zone: "UTC", ranges: [{ days: ["sat"], from: "00:00", to: "12:00" }], max: 0.12 } } };
+    });
+    const tool = snap.tools.get("restart_service")!;
+    let refusals = 0;
+    for (const service of [undefined, "payments", "checkout", "cart", "web", "search", "unknown"]) {
+      for (const blastRadius of [undefined, 0, 0.1, 0.2, 0.55, 1]) {
+        for (const now of [SAT_NIGHT, MON_MORNING]) {
+          const req = { tool: "restart_service", target: service ? { service } : undefined, blastRadius };
+          const fast = blastRadiusCheck(snap, req, tool, now);
+          assert.deepEqual(fast, blastRadiusRefusal(assessBlastRadius(snap, req, tool, now), "restart_service"), JSON.stringify({ service, blastRadius, now }));
+          if (fast) refusals++;
+        }
+      }
+    }
+    assert.ok(refusals > 10, "the grid exercises refusals as well as passes");
   });
 });
 

@@ -49,6 +49,24 @@ export function assessBlastRadius(snap: Snapshot, req: { tool: string; target?: 
   return { ...predictBlastRadius(snap, req), bounds, bound };
 }
 
+/**
+ * The hot-path form used by evaluate(): the same answer as blastRadiusRefusal(assessBlastRadius())
+ * but without building the assessment unless the call is refused (most calls have no bound, no
+ * prediction, or fit under it).
+ */
+export function blastRadiusCheck(snap: Snapshot, req: { tool: string; target?: { service?: string }; blastRadius?: number }, tool: Tool, now: number) {
+  const service = req.target?.service;
+  const server = service ? snap.runtime.get(service)?.predicted : undefined;
+  const agent = req.blastRadius;
+  if (server === undefined && agent === undefined) return null;
+  const predicted = Math.max(server ?? 0, agent ?? 0);
+  let tightest = tool.blast_radius?.max ?? Infinity;
+  tightest = Math.min(tightest, snap.blastBounds.kinds.get(tool.kind) ?? Infinity, service ? (snap.blastBounds.services.get(service) ?? Infinity) : Infinity);
+  for (const w of snap.blastBounds.windows) if (w.max < tightest && windowActive(w, req.tool, now)) tightest = w.max;
+  if (predicted <= tightest) return null;
+  return blastRadiusRefusal(assessBlastRadius(snap, req, tool, now), req.tool);
+}
+
 /** The refusal for an assessment over its bound, or null. */
 export function blastRadiusRefusal(a: BlastAssessment, toolName: string) {
   if (a.predicted === undefined || !a.bound || a.predicted <= a.bound.max) return null;

@@ -1,4 +1,4 @@
-import { assessBlastRadius, blastRadiusRefusal } from "@/lib/policy/blast-radius";
+import { blastRadiusCheck } from "@/lib/policy/blast-radius";
 import { limitRule, type CompiledGrant, type LimitRule, type Snapshot } from "@/lib/policy/compile";
 import { destructiveChanges, schemaDriftRefusal } from "@/lib/policy/schema-drift";
 import { reversalRequired, type ApprovalRule, type Tool } from "@/lib/policy/document";
@@ -178,7 +178,7 @@ export function evaluate(req: DecisionRequest, snap: Snapshot, state: EvalState)
   }
 
   // 6. blast radius
-  const blast = blastRadiusRefusal(assessBlastRadius(snap, req, tool, state.now), req.tool);
+  const blast = blastRadiusCheck(snap, req, tool, state.now);
   if (blast) return result(snap, state, "deny", blast, tool);
 
   // 7. reversibility

@@ -1,8 +1,8 @@
 import { pct, type Agreement } from "@/components/agents/types";
 
 const ROWS = [
-  ["allow", "Allowed", "stood (no rollback)", "rolled back by a human"],
-  ["deny", "Denied", "approved by reviewers anyway", "rejected by reviewers"],
+  ["allow", "Allowed", "stood", "rolled back"],
+  ["deny", "Denied", "approved anyway", "rejected"],
   ["pending", "Held for approval", "approved", "rejected"],
 ] as const;
 
@@ -22,8 +22,8 @@ export function AgreementFigures({ a }: { a: Agreement }) {
           {ROWS.map(([k, label, run, stop]) => (
             <tr key={k} className="border-t border-slate-100 dark:border-slate-800">
               <th scope="row" className="py-1 font-medium">{label}</th>
-              <td className="py-1">{a.byVerdict[k].run} <span className="text-slate-500">({run})</span></td>
-              <td className="py-1">{a.byVerdict[k].stop} <span className="text-slate-500">({stop})</span></td>
+              <td className="py-1">{a.byVerdict[k].run} <span className="text-slate-500 dark:text-slate-400">{run}</span></td>
+              <td className="py-1">{a.byVerdict[k].stop} <span className="text-slate-500 dark:text-slate-400">{stop}</span></td>
               <td className="py-1">{a.byVerdict[k].undecided}</td>
             </tr>
           ))}

@@ -2,7 +2,7 @@
 
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import { AgreementFigures } from "@/components/agents/agreement-figures";
 import { pct, type Agreement, type ErrorSummary } from "@/components/agents/types";
 import { Card } from "@/components/ui/card";
@@ -60,9 +60,10 @@ export function CalibrationView() {
                   <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
                   <XAxis type="number" dataKey="predicted" name="Predicted" domain={[0, 1]} tickFormatter={(v: number) => pct(v, 0)} label={{ value: "Predicted", position: "insideBottom", offset: -15 }} />
                   <YAxis type="number" dataKey="observed" name="Observed" domain={[0, 1]} tickFormatter={(v: number) => pct(v, 0)} label={{ value: "Observed", angle: -90, position: "insideLeft" }} />
+                  <ZAxis type="number" range={[70, 70]} />
                   <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="#94a3b8" strokeDasharray="4 4" ifOverflow="extendDomain" />
                   <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={() => ""} />
-                  <Scatter name="Actions" data={blast.points} fill="#0284c7" />
+                  <Scatter name="Actions" data={blast.points} fill="#0284c7" fillOpacity={0.75} stroke="#0369a1" />
                 </ScatterChart>
               </ResponsiveContainer>
             </div>

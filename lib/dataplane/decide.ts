@@ -4,11 +4,12 @@ import type { Principal } from "@/lib/auth/principal";
 import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
-import { applyRateLimit, evaluate } from "@/lib/policy/evaluate";
+import { applyRateLimit } from "@/lib/policy/evaluate";
 import { isEnforced } from "@/lib/policy/adoption";
 import { advisoryReview } from "@/lib/dataplane/advisory";
 import { predictBlastRadius } from "@/lib/policy/blast-radius";
 import { openActionRequest } from "@/lib/approvals/requests";
+import { evaluateRouted, route } from "@/lib/rollouts/route";
 
 export type DecideInput = z.output<typeof DecideRequest>;
 export type DecideOutput = z.output<typeof DecideResponse>;
@@ -27,9 +28,11 @@ export function assertActsFor(principal: Principal, agent: string): void {
 export async function decide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
   const started = process.hrtime.bigint();
   assertActsFor(principal, input.agent);
-  const snapshot = dp.holder.current;
+  // During a rollout the session's sticky cohort picks the stable or the candidate snapshot.
+  const routed = route(dp, input.session);
   const now = Date.now();
-  let ev = evaluate(input, snapshot, { now, cohort: "stable" });
+  const evaluated = evaluateRouted(routed, input, now);
+  let ev = evaluated.ev;
   let retryAfter: number | undefined;
   if (ev.decision !== "deny" && ev.limits.length > 0) {
     const exhausted = await dp.limiter.consume(ev.limits, now);
@@ -38,13 +41,14 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
     retryAfter = limited.retryAfter;
   }
   const decisionId = randomUUID();
-  const enforced = isEnforced(snapshot, input.agent, ev);
+  const enforced = isEnforced(routed.snapshot, input.agent, ev);
   // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on; so
   // does an advisory deny, so humans record what they would have decided (advisory.ts).
   const review = enforced ? ev : advisoryReview(ev);
   const approvalId = review.decision !== "allow" && review.approval ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: review, now })).id : undefined;
-  const blast = predictBlastRadius(snapshot, input);
+  const blast = predictBlastRadius(routed.snapshot, input);
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+  if (routed.rolloutId) dp.metrics.recordDecision({ rolloutId: routed.rolloutId, cohort: ev.cohort, decisionId, verdict: ev.decision, latencyUs, error: evaluated.error, now });
   dp.log.push({
     id: decisionId,
     at: new Date(now),

@@ -118,6 +118,8 @@ export const SnapshotSourceSchema = z.object({
     schemaStates: z.array(z.object({ agentId: z.string(), database: z.string(), tables: z.record(z.string(), z.array(z.string())), reportedAt: z.string() })).optional(),
     agentStages: z.record(z.string(), z.enum(["advisory", "enforced"])).optional(),
   }),
+  /** Present while a rollout routes some sessions to a candidate version (the server routes them). */
+  rollout: z.object({ id: z.string(), percent: z.number() }).optional(),
 });
 
 export type Outcome = "success" | "failure" | "partial" | "rolled_back";

@@ -62,7 +62,7 @@ export function AgentDetail({ name, canChange }: { name: string; canChange: bool
             <dl className="grid grid-cols-2 gap-3 text-sm">
               <div><dt className="text-slate-500">Outcomes</dt><dd className="text-xl font-semibold">{blast.n}</dd></div>
               <div><dt className="text-slate-500">Mean absolute error</dt><dd className="text-xl font-semibold">{pct(blast.meanAbsoluteError)}</dd></div>
-              <div><dt className="text-slate-500">Bias (predicted − observed)</dt><dd className="text-xl font-semibold">{pct(blast.bias)}</dd></div>
+              <div><dt className="text-slate-500">Bias (predicted − observed)</dt><dd className="text-xl font-semibold">{blast.bias !== null && blast.bias > 0 ? "+" : ""}{pct(blast.bias)}</dd></div>
               <div><dt className="text-slate-500">Under-predicted</dt><dd className="text-xl font-semibold">{pct(blast.underPredicted, 0)}</dd></div>
             </dl>
           )}

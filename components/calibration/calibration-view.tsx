@@ -45,7 +45,7 @@ export function CalibrationView() {
         <dl className="grid gap-3 sm:grid-cols-4" data-testid="blast-summary">
           <Figure label="Outcomes" value={String(s.n)} hint="with an observed blast radius" />
           <Figure label="Mean absolute error" value={pct(s.meanAbsoluteError)} hint="|predicted − observed|" />
-          <Figure label="Bias" value={pct(s.bias)} hint="negative: the model under-predicts" />
+          <Figure label="Bias" value={s.bias !== null && s.bias > 0 ? `+${pct(s.bias)}` : pct(s.bias)} hint="negative: the model under-predicts" />
           <Figure label="Under-predicted" value={pct(s.underPredicted, 0)} hint="observed larger than predicted" />
         </dl>
         {blast.points.length === 0 ? (
@@ -63,7 +63,7 @@ export function CalibrationView() {
                   <ZAxis type="number" range={[70, 70]} />
                   <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="#94a3b8" strokeDasharray="4 4" ifOverflow="extendDomain" />
                   <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={() => ""} />
-                  <Scatter name="Actions" data={blast.points} fill="#0284c7" fillOpacity={0.75} stroke="#0369a1" />
+                  <Scatter name="Actions" data={blast.points} fill="#0284c7" fillOpacity={0.75} stroke="#0369a1" isAnimationActive={false} />
                 </ScatterChart>
               </ResponsiveContainer>
             </div>

@@ -11,6 +11,12 @@ export interface CompiledWindow {
   tools: ReadonlySet<string> | null;
   ranges: readonly { days: ReadonlySet<number>; from: number; to: number }[];
   format: Intl.DateTimeFormat;
+  /**
+   * Memo of the local weekday and minute for one UTC minute: Intl costs tens of microseconds a
+   * call, too much for every decision. Zone offsets are whole minutes, so a UTC minute maps to
+   * exactly one local minute and the memo never changes an answer.
+   */
+  memo: { utcMinute: number; day: number; minute: number };
 }
 
 const DAY_INDEX: Record<string, number> = Object.fromEntries(WEEKDAYS.map((d, i) => [d, i]));
@@ -37,6 +43,7 @@ export function compileWindows(windows: Record<string, DeployWindow>): CompiledW
     tools: w.tools.length ? new Set(w.tools) : null,
     ranges: w.ranges.map((r) => ({ days: new Set(r.days.map((d) => DAY_INDEX[d]!)), from: minutes(r.from), to: minutes(r.to) })),
     format: formatter(w.time_zone),
+    memo: { utcMinute: NaN, day: 0, minute: 0 },
   }));
 }
 
@@ -55,6 +62,8 @@ export function localWeekMinute(format: Intl.DateTimeFormat, now: number): { day
 
 export function windowActive(w: CompiledWindow, tool: string, now: number): boolean {
   if (w.tools && !w.tools.has(tool)) return false;
-  const t = localWeekMinute(w.format, now);
+  const utcMinute = Math.floor(now / 60_000);
+  if (w.memo.utcMinute !== utcMinute) w.memo = { utcMinute, ...localWeekMinute(w.format, now) };
+  const t = w.memo;
   return w.ranges.some((r) => r.days.has(t.day) && t.minute >= r.from && t.minute < r.to);
 }

@@ -52,8 +52,8 @@ export function DependencyGraph({ services, edges, highlight, target }: { servic
                 strokeDasharray={hot && n.name !== target ? "5 3" : undefined}
                 className={hot ? "fill-amber-50 stroke-amber-600 dark:fill-amber-950 dark:stroke-amber-400" : "fill-white stroke-slate-300 dark:fill-slate-900 dark:stroke-slate-700"}
               />
-              <text x={10} y={19} className={`fill-slate-900 text-[13px] dark:fill-slate-100 ${hot ? "font-bold" : "font-medium"}`}>{n.name.length > 17 ? `${n.name.slice(0, 16)}…` : n.name}</text>
-              <text x={10} y={36} className="fill-slate-500 text-[11px] dark:fill-slate-400">{pct(n.share)} traffic{n.zone ? ` · ${n.zone}` : ""}</text>
+              <text x={10} y={19} className={`fill-slate-900 text-[13px] dark:fill-slate-100 ${hot ? "font-bold" : "font-medium"}`}>{n.name.length > 20 ? `${n.name.slice(0, 19)}…` : n.name}</text>
+              <text x={10} y={36} className="fill-slate-500 text-[11px] dark:fill-slate-400">{pct(n.share)}{n.zone ? ` · ${n.zone}` : ""}</text>
             </g>
           );
         })}

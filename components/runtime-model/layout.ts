@@ -20,7 +20,7 @@ export interface Placed extends Service {
   y: number;
 }
 
-export const NODE_W = 150;
+export const NODE_W = 170;
 export const NODE_H = 46;
 const GAP_X = 70;
 const GAP_Y = 22;

@@ -45,7 +45,7 @@ export function WhatIfPanel({ model, tools, onResult }: { model: RuntimeModel; t
   return (
     <Card title="What if…">
       <form onSubmit={onSubmit} aria-label="What if" className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5 lg:items-end">
-        <SelectField label="Tool" name="tool" defaultValue={tools.includes("restart_service") ? "restart_service" : tools[0]} options={tools.map((t) => ({ value: t, label: t }))} />
+        <SelectField key={tools.length} label="Tool" name="tool" defaultValue={tools.includes("restart_service") ? "restart_service" : tools[0]} options={tools.map((t) => ({ value: t, label: t }))} />
         <SelectField label="Target service" name="service" options={model.services.map((s) => ({ value: s.name, label: s.name }))} />
         <TextField label="Time (UTC, optional)" name="at" type="datetime-local" />
         <TextField label="Agent's prediction (%)" name="agent" type="number" min={0} max={100} step={0.1} placeholder="optional" />

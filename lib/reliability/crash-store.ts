@@ -27,9 +27,13 @@ export interface CrashStore {
   dispose(): Promise<void>;
 }
 
-export async function prepareCrashStore(kind: CrashStoreKind): Promise<CrashStore> {
+/**
+ * A seeded store in a fresh temporary data directory; on PostgreSQL a fresh database from
+ * TEST_DATABASE_URL, or `databaseUrl` as given (it must be empty, and is left in place).
+ */
+export async function prepareCrashStore(kind: CrashStoreKind, opts: { databaseUrl?: string } = {}): Promise<CrashStore> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "governor-crash-"));
-  const pg = kind === "postgres" ? await createPostgresDatabase() : null;
+  const pg = kind !== "postgres" ? null : opts.databaseUrl ? { url: opts.databaseUrl, drop: async () => {} } : await createPostgresDatabase();
   const open = () => openStore({ databaseUrl: pg?.url, dataDir: path.join(dataDir, "pglite"), migrate: false });
   const first = await openStore({ databaseUrl: pg?.url, dataDir: path.join(dataDir, "pglite") });
   const tokens = { editor: "", oncall: "", auditor: "", reviewers: [] as string[] };

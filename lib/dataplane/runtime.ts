@@ -7,6 +7,8 @@ import { SYSTEM } from "@/lib/auth/principal";
 import { deliverDue } from "@/lib/notify/webhooks";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
+import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
+import { evaluatorTick } from "@/lib/rollouts/evaluator";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -28,6 +30,8 @@ export interface DataPlane {
   holder: SnapshotHolder;
   limiter: RateLimiter;
   log: DecisionLogWriter;
+  /** Rollout metrics per (rollout, minute, cohort), written behind every second. */
+  metrics: RolloutMetrics;
   close(): Promise<void>;
 }
 
@@ -41,12 +45,23 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
   // batches sealed into the chain every second.
   const stopSeal = every(1000, "decision-seal", () => sealTick(store.prisma));
   const stopCheckpoints = every(250, "audit-checkpoint", () => checkpointTick(store.prisma));
+  const metrics = new RolloutMetrics(store.prisma);
+  // Every second (the issue asks for at least every 5 s): this instance's counts first, so a
+  // regression it saw is in the window it judges.
+  const stopRollouts = every(1000, "rollout-evaluator", async () => {
+    await metrics.flush();
+    await evaluatorTick(store.prisma);
+  });
+  const stopSweep = every(3_600_000, "metric-sweep", () => sweepMetricBuckets(store.prisma));
   return {
     store,
     holder,
     limiter,
     log,
+    metrics,
     close: async () => {
+      stopRollouts();
+      stopSweep();
       stopExpiry();
       stopWebhooks();
       stopSeal();
@@ -55,6 +70,7 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
       await holder.idle();
       await limiter.close();
       await log.close();
+      await metrics.close();
       // Seal and sign what the last flush wrote, so a clean shutdown leaves nothing unsigned.
       await sealTick(store.prisma).catch(() => 0);
       await checkpointTick(store.prisma).catch(() => 0);

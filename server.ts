@@ -13,6 +13,7 @@ import { openDataPlane } from "@/lib/dataplane/runtime";
 import { clientIp } from "@/lib/http/node-http";
 import { CLIENT_IP_HEADER } from "@/lib/http/client-ip-header";
 import { gracefulShutdown } from "@/lib/reliability/shutdown";
+import { setApiSecurityHeaders, setConsoleSecurityHeaders } from "@/lib/http/security-headers";
 
 async function main() {
   const dev = process.argv.includes("--dev");
@@ -40,9 +41,14 @@ async function main() {
     handleNext = app.getRequestHandler();
   }
 
+  const https = publicUrl.startsWith("https://");
   const server = http.createServer((req, res) => {
     const pathname = (req.url ?? "/").split("?", 1)[0]!;
-    if (isApiPath(pathname)) return void handleApi(req, res, dataPlane);
+    if (isApiPath(pathname)) {
+      setApiSecurityHeaders(res, https);
+      return void handleApi(req, res, dataPlane);
+    }
+    setConsoleSecurityHeaders(req, res, { https, dev });
     // Next's handlers cannot see the socket; pass the address on, overwriting anything a
     // client sent under the same name so it cannot spoof login throttling.
     req.headers[CLIENT_IP_HEADER] = clientIp(req, e.GOVERNOR_TRUST_PROXY);

@@ -4,6 +4,7 @@ import { verifyChain } from "@/lib/audit/verify";
 import { WRONG_CREDENTIALS, loginWithPassword } from "@/lib/auth/login";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { can } from "@/lib/auth/permissions";
+import { MAX_FAILURES, THROTTLE_WINDOW_MS, assertNotThrottled } from "@/lib/auth/throttle";
 import { isAppError } from "@/lib/errors";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 import { TEST_PASSWORD, seedWorld } from "@/lib/test/world";
@@ -77,5 +78,35 @@ describe("login", () => {
 
   it("keeps the audit chain intact through all of it", async () => {
     assert.equal((await verifyChain(store.prisma)).ok, true);
+  });
+});
+
+describe("login throttling boundaries", () => {
+  const key = (k: string) => `account:boundary-${k}`;
+  const fail = (k: string, at: Date) => store.prisma.loginFailure.create({ data: { key: key(k), at } });
+  const check = (k: string, now: Date) => assertNotThrottled(store.prisma, [key(k)], now);
+
+  it("tolerates five failures and refuses the sixth attempt, with the time the oldest counted failure ages out", async () => {
+    const t0 = new Date("2026-01-01T10:00:00Z");
+    for (let i = 0; i < 4; i++) await fail("a", new Date(t0.getTime() + i * 10_000));
+    await check("a", new Date(t0.getTime() + 60_000)); // 4 failures: the 5th attempt may proceed
+    await fail("a", new Date(t0.getTime() + 40_000));
+    const err = await check("a", new Date(t0.getTime() + 60_000)).catch((e) => e);
+    assert.ok(isAppError(err) && err.code === "too_many_requests");
+    // Unlocks 5 minutes after the first of the five failures: 10:05:00, 4 min from 10:01:00.
+    assert.equal(err.retryAfterSeconds, 240);
+    assert.match(err.message, /Try again at 10:05:00 UTC \(in 4 min 0 s\)/);
+    // One second after that the oldest failure left the window: allowed again.
+    await check("a", new Date(t0.getTime() + THROTTLE_WINDOW_MS + 1000));
+  });
+
+  it("per IP: the sixth attempt from one address is refused with its retry time, other addresses are not", async () => {
+    const ip = "192.0.2.200";
+    for (let i = 0; i < MAX_FAILURES; i++) await assert.rejects(attempt(`nobody-${i}`, "wrong", ip), { message: WRONG_CREDENTIALS });
+    const err = await attempt("viewer", TEST_PASSWORD, ip).catch((e) => e);
+    assert.ok(isAppError(err) && err.code === "too_many_requests");
+    assert.match(err.message, /from this address\. Try again at \d\d:\d\d:\d\d UTC \(in [45] min/);
+    assert.ok(err.retryAfterSeconds! > 240 && err.retryAfterSeconds! <= 300, String(err.retryAfterSeconds));
+    assert.equal((await attempt("viewer", TEST_PASSWORD, "192.0.2.201")).role, "viewer");
   });
 });

@@ -37,6 +37,7 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
     method: "GET",
     handler: ({ url, dp, principal }) => {
       const q = parseInput(ToolsQuery, Object.fromEntries(url.searchParams));
+      if (q.agent !== undefined) assertActsFor(principal, q.agent);
       // A session in a rollout's canary sees the candidate's tools, as its decisions use them.
       const snap = q.session === undefined ? dp.holder.current : route(dp, q.session).snapshot;
       return { tools: visibleTools(snap, principal.agentId!, q.tenant), policyVersion: snap.policyVersion, generation: snap.generation };
@@ -77,6 +78,9 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
 };
 
 const APPROVAL_PATH = /^\/api\/v1\/approvals\/([^/]+)(\/execute)?$/;
+
+/** Every fixed data-plane path and whether it needs an agent token (the scope test walks them). */
+export const DATA_PLANE_PATHS = Object.entries(ROUTES).map(([path, r]) => ({ path, method: r.method, public: r.public === true }));
 
 export function isDataPlanePath(pathname: string): boolean {
   return Object.hasOwn(ROUTES, pathname) || APPROVAL_PATH.test(pathname);

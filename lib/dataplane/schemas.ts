@@ -57,7 +57,8 @@ export const ApprovalStatusResponse = z
   })
   .meta({ id: "ApprovalStatus" });
 
-export const ToolsQuery = z.object({ tenant: Ident, session: Ident.optional() });
+/** `agent` is optional (the token names its agent); when sent it must be the token's own. */
+export const ToolsQuery = z.object({ tenant: Ident, session: Ident.optional(), agent: Ident.optional() });
 
 export const ToolsResponse = z
   .object({

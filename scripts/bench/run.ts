@@ -211,7 +211,11 @@ async function main(): Promise<void> {
     changeSets: control.changeSets,
     postgres: control.postgres,
     // Written by `npm run bench:audit` (scripts/bench/audit-bench.ts), which links back here.
-    related: existsSync(path.resolve("docs/BENCHMARKS-AUDIT.md")) ? [{ file: "BENCHMARKS-AUDIT.md", what: "the audit log's benchmarks (`npm run bench:audit`)" }] : [],
+    related: [
+      ...(existsSync(path.resolve("docs/BENCHMARKS-AUDIT.md")) ? [{ file: "BENCHMARKS-AUDIT.md", what: "the audit log's benchmarks (`npm run bench:audit`)" }] : []),
+      // Written by hand from `npm run soak` (scripts/soak.ts): a ten-minute run does not fit here.
+      ...(existsSync(path.resolve("docs/BENCHMARKS-SOAK.md")) ? [{ file: "BENCHMARKS-SOAK.md", what: "the soak test: ten minutes of mixed load, throughput, latency, errors and memory (`npm run soak`)" }] : []),
+    ],
     failures,
     notes,
   };

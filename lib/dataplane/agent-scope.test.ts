@@ -78,6 +78,18 @@ describe("a token acts only for its own agent", () => {
     assert.equal(row.executedAt, null);
   });
 
+  it("POST /api/v1/schema-state records for the token's own agent only", async () => {
+    covered.add("/api/v1/schema-state");
+    // The body names no agent: a report is always the token's own, so ops-bot cannot speak for
+    // support-bot, and a body that tries to name one is refused as an unknown field.
+    const named = await ops.call("POST", "/api/v1/schema-state", { agent: "support-bot", database: "scope-db", tables: { users: ["id"] } });
+    assert.equal(named.status, 400, JSON.stringify(named.body));
+    assert.equal((await ops.call("POST", "/api/v1/schema-state", { database: "scope-db", tables: { users: ["id"] } })).status, 200);
+    const rows = await store.prisma.schemaState.findMany({ where: { database: "scope-db" } });
+    assert.deepEqual(rows.map((r) => r.agentId), ["ops-bot"]);
+    refused(await agentClient(api.url, world.tokens.admin).call("POST", "/api/v1/schema-state", { database: "scope-db", tables: {} }), "personal token reporting schema state");
+  });
+
   // Generation, snapshot and stream concern no one agent: the whole policy is what the SDK
   // compiles locally (docs/SECURITY.md). They still need an agent token, never a personal one.
   for (const path of ["/api/v1/policy/generation", "/api/v1/policy/snapshot", "/api/v1/policy/stream"]) {

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { createGovernor, GovernorApiError, type DecideInput, type Decision, type Governor } from "@/lib/sdk";
+import { badCanary, type Scenario } from "./simulate-bad-canary";
 
 type AgentKind = "support-bot" | "ops-bot";
 interface Call extends DecideInput {
@@ -22,12 +23,19 @@ const { values: args } = parseArgs({
     "token-ops": { type: "string" },
     mode: { type: "string", default: "remote" },
     timeout: { type: "string", default: "100" },
+    scenario: { type: "string" },
+    token: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
 
 const USAGE = `Usage: npm run simulate -- [--agents 5] [--rate 200] [--duration 60] [--url http://localhost:3000]
                        [--token-support gov_agent_…] [--token-ops gov_agent_…] [--mode remote|local] [--timeout 100]
+                       [--scenario bad-canary [--token gov_pat_…]]
+--scenario bad-canary releases a change set that makes support-bot's candidate deny more as a canary
+rollout (needs an editor's or admin's personal token: --token or GOVERNOR_TOKEN; without one it
+drives the rollout already active), fails canary calls far more often, and waits for the
+automatic rollback.
 Tokens default to GOVERNOR_DEMO_AGENT_TOKEN / GOVERNOR_DEMO_OPS_AGENT_TOKEN, else to the lines in
 $GOVERNOR_DATA_DIR/credentials.txt (.data/credentials.txt) that the server wrote on first start.`;
 
@@ -139,6 +147,11 @@ async function main() {
     tokens.set(kind, token);
   }
 
+  let scenario: Scenario | null = null;
+  if (args.scenario !== undefined) {
+    if (args.scenario !== "bad-canary") fail(`--scenario must be "bad-canary", got "${args.scenario}"\n${USAGE}`);
+    scenario = await badCanary(url, args.token || process.env.GOVERNOR_TOKEN || undefined, console.log).catch((e: Error) => fail(e.message));
+  }
   const govs: Governor[] = kinds.map((kind) => createGovernor({ url, token: tokens.get(kind)!, agent: kind, mode, timeoutMs: positive("timeout", args.timeout) }));
   console.log(`Simulating ${agents} agents (${kinds.filter((k) => k === "support-bot").length} support-bot, ${kinds.filter((k) => k === "ops-bot").length} ops-bot) at ${rate} decisions/s for ${duration}s against ${url} (${mode} mode)`);
 
@@ -159,7 +172,7 @@ async function main() {
       window.add(d, latency);
       // Most allowed calls report back; a few fail, as real tool calls do.
       if (d.decision === "allow" && !d.local && Math.random() < 0.9) {
-        const outcome = Math.random() < 0.93 ? "success" : "failure";
+        const outcome = scenario ? scenario.outcomeFor(d) : Math.random() < 0.93 ? "success" : "failure";
         const observedBlastRadius = observed === undefined ? undefined : Math.min(1, observed * (0.5 + Math.random() * 0.7));
         void govs[i]!.reportOutcome({ decision: d, outcome, latencyMs: Math.round(20 + Math.random() * 400), observedBlastRadius });
         total.outcomes += 1;
@@ -178,6 +191,8 @@ async function main() {
   let nextReport = 5;
   let stop = false;
   process.on("SIGINT", () => (stop = true));
+  let nextTick = 1;
+  let ticking = false;
   // Open loop: calls start on schedule whether or not earlier ones have answered, as independent
   // agents would; a cap on calls in flight keeps a stalled server from piling up memory.
   while (!stop && !fatal) {
@@ -190,6 +205,14 @@ async function main() {
       }
       inFlight += 1;
       void one(issued % agents).finally(() => (inFlight -= 1));
+    }
+    if (scenario && !ticking && elapsed >= nextTick) {
+      ticking = true;
+      nextTick = Math.floor(elapsed) + 1;
+      void scenario
+        .tick(elapsed)
+        .then((over) => (stop ||= over), (e: Error) => console.error(`scenario: ${e.message}`))
+        .finally(() => (ticking = false));
     }
     if (elapsed >= nextReport) {
       console.log(`[${String(nextReport).padStart(4)}s] ${window.line(5)}`);
@@ -210,6 +233,7 @@ async function main() {
   console.log(`  not allowed because: ${byPrimitive || "—"}`);
   console.log(`  latency p50 ${ms(quantile(sorted, 0.5))}  p90 ${ms(quantile(sorted, 0.9))}  p99 ${ms(quantile(sorted, 0.99))}  max ${ms(sorted[sorted.length - 1] ?? 0)}`);
   console.log(`  outcomes reported ${total.outcomes}`);
+  if (scenario) process.exitCode = await scenario.finish();
 }
 
 main().catch((err) => fail((err as Error).stack ?? String(err)));

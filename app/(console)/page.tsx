@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DecisionActivity } from "@/components/overview/decision-activity";
 import { Card } from "@/components/ui/card";
 import { PageHeader } from "@/components/ui/page-header";
 import { currentStore } from "@/lib/db/current";
@@ -32,6 +33,9 @@ export default async function OverviewPage() {
           </div>
         ))}
       </dl>
+      <div className="mb-6">
+        <DecisionActivity />
+      </div>
       <div className="grid gap-4 md:grid-cols-2">
         <Card title="Agents">
           <ul className="divide-y divide-slate-100 dark:divide-slate-800">

@@ -12,6 +12,7 @@ const STATUS: Record<ChangeSetStatus, { label: string; cls: string }> = {
   pending_approval: { label: "needs approval", cls: "bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100" },
   approved: { label: "approved", cls: "bg-emerald-100 text-emerald-900 dark:bg-emerald-900 dark:text-emerald-100" },
   applied: { label: "applied", cls: "bg-sky-100 text-sky-900 dark:bg-sky-900 dark:text-sky-100" },
+  released: { label: "in rollout", cls: "bg-violet-100 text-violet-900 dark:bg-violet-900 dark:text-violet-100" },
   rejected: { label: "rejected", cls: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100" },
   conflicted: { label: "conflicted", cls: "bg-orange-100 text-orange-900 dark:bg-orange-900 dark:text-orange-100" },
   abandoned: { label: "abandoned", cls: "bg-slate-100 text-slate-600 dark:bg-slate-800 dark:text-slate-400" },

@@ -199,6 +199,8 @@ export function ChangeSetDetail({ id, canWrite, canVote, userId }: { id: string;
             {showAck && <AcknowledgeStateConflicts checked={ack} onChange={setAck} />}
             <div className="flex flex-wrap gap-2">
               <Button className="disabled:opacity-50" disabled={!canApply || apply.isPending || !(reason ?? cs.reason).trim() || (showAck && !ack)} onClick={() => setConfirm("apply")}>{apply.isPending ? "Applying…" : "Apply…"}</Button>
+              {/* Releasing compiles it as a candidate version without moving the head (issue #8). */}
+              {canApply && <Link href={`/rollouts?changeSet=${encodeURIComponent(id)}`} className="inline-flex items-center rounded-md border border-slate-300 px-3 py-2 text-sm font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800">Release as rollout…</Link>}
               <Button variant="ghost" disabled={abandon.isPending} onClick={() => setConfirm("abandon")}>Abandon</Button>
             </div>
           </div>

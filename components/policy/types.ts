@@ -27,7 +27,7 @@ export interface VersionMeta {
   createdAt: string;
 }
 
-export type ChangeSetStatus = "draft" | "pending_approval" | "approved" | "applied" | "rejected" | "conflicted" | "abandoned";
+export type ChangeSetStatus = "draft" | "pending_approval" | "approved" | "applied" | "released" | "rejected" | "conflicted" | "abandoned";
 /** Statuses the server still lets an editor change, apply or abandon. */
 export const OPEN_STATUSES: ReadonlySet<string> = new Set(["draft", "pending_approval", "approved", "conflicted"]);
 

@@ -20,7 +20,7 @@ export const EditChangeSetInput = z
   .partial()
   .refine((v) => Object.keys(v).length > 0, "must change at least one of reason, ops, baseVersion");
 
-export type ChangeSetStatus = "draft" | "pending_approval" | "approved" | "applied" | "rejected" | "conflicted" | "abandoned";
+export type ChangeSetStatus = "draft" | "pending_approval" | "approved" | "applied" | "released" | "rejected" | "conflicted" | "abandoned";
 const EDITABLE: ReadonlySet<string> = new Set(["draft", "pending_approval", "approved", "conflicted"]);
 
 /** The candidate document a change set produces on its base, tolerating drafts that do not parse yet. */

@@ -4,8 +4,9 @@ import type { Principal } from "@/lib/auth/principal";
 import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
-import { applyRateLimit, evaluate } from "@/lib/policy/evaluate";
+import { applyRateLimit } from "@/lib/policy/evaluate";
 import { openActionRequest } from "@/lib/approvals/requests";
+import { evaluateRouted, route } from "@/lib/rollouts/route";
 import { guardedDecide } from "@/lib/reliability/guarded-decide";
 import { APPROVAL_UNAVAILABLE, approvalUnavailable } from "@/lib/reliability/failsafe-verdict";
 
@@ -32,9 +33,11 @@ export async function decide(dp: DataPlane, principal: Principal, input: DecideI
 async function engineDecide(dp: DataPlane, principal: Principal, input: DecideInput): Promise<DecideOutput> {
   const started = process.hrtime.bigint();
   assertActsFor(principal, input.agent);
-  const snapshot = dp.holder.current;
+  // During a rollout the session's sticky cohort picks the stable or the candidate snapshot.
+  const routed = route(dp, input.session);
   const now = Date.now();
-  let ev = evaluate(input, snapshot, { now, cohort: "stable" });
+  const evaluated = evaluateRouted(routed, input, now);
+  let ev = evaluated.ev;
   let retryAfter: number | undefined;
   if (ev.decision !== "deny" && ev.limits.length > 0) {
     const exhausted = await dp.limiter.consume(ev.limits, now);
@@ -47,6 +50,7 @@ async function engineDecide(dp: DataPlane, principal: Principal, input: DecideIn
   // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on.
   const approvalId = ev.decision === "pending" ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: ev, now })).id : undefined;
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
+  if (routed.rolloutId) dp.metrics.recordDecision({ rolloutId: routed.rolloutId, cohort: ev.cohort, decisionId, verdict: ev.decision, latencyUs, error: evaluated.error, now });
   dp.log.push({
     id: decisionId,
     at: new Date(now),

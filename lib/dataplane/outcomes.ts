@@ -4,6 +4,7 @@ import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { OutcomeRequest } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
 import { revokeGrantAfterFailure } from "@/lib/grants/grants";
+import { routedOutcome } from "@/lib/rollouts/route";
 
 /** Records an agent's report of what happened; a failure revokes the grant the call used, when the grant says so. */
 export async function recordOutcome(dp: DataPlane, principal: Principal, input: z.output<typeof OutcomeRequest>) {
@@ -21,6 +22,9 @@ export async function recordOutcome(dp: DataPlane, principal: Principal, input: 
       latencyMs: input.latencyMs ?? null,
     },
   });
+  // Outcomes of decisions routed during a rollout feed its task-completion comparison.
+  const routed = await routedOutcome(dp, input.decisionId);
+  if (routed) dp.metrics.recordOutcome(routed.rolloutId, routed.cohort, input.outcome);
   let grantRevoked = false;
   if (decision.grantId && (input.outcome === "failure" || input.outcome === "rolled_back")) {
     grantRevoked = await revokeGrantAfterFailure(dp.store.prisma, decision.grantId, input.outcome, input.decisionId);

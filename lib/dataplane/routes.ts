@@ -15,6 +15,7 @@ import { AppError } from "@/lib/errors";
 import { readJson, sendJson } from "@/lib/http/node-http";
 import { parseInput } from "@/lib/http/validate";
 import { visibleTools } from "@/lib/policy/evaluate";
+import { route } from "@/lib/rollouts/route";
 
 interface Ctx {
   req: IncomingMessage;
@@ -35,7 +36,8 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
     method: "GET",
     handler: ({ url, dp, principal }) => {
       const q = parseInput(ToolsQuery, Object.fromEntries(url.searchParams));
-      const snap = dp.holder.current;
+      // A session in a rollout's canary sees the candidate's tools, as its decisions use them.
+      const snap = q.session === undefined ? dp.holder.current : route(dp, q.session).snapshot;
       return { tools: visibleTools(snap, principal.agentId!, q.tenant), policyVersion: snap.policyVersion, generation: snap.generation };
     },
   },

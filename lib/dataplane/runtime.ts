@@ -7,6 +7,8 @@ import { SYSTEM } from "@/lib/auth/principal";
 import { deliverDue } from "@/lib/notify/webhooks";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
+import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
+import { evaluatorTick } from "@/lib/rollouts/evaluator";
 import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
 
@@ -30,6 +32,8 @@ export interface DataPlane {
   holder: SnapshotHolder;
   limiter: RateLimiter;
   log: DecisionLogWriter;
+  /** Rollout metrics per (rollout, minute, cohort), written behind every second. */
+  metrics: RolloutMetrics;
   /** Circuit breaker, database health and the local journal (lib/reliability). */
   reliability: Reliability;
   close(): Promise<void>;
@@ -49,13 +53,25 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
   // batches sealed into the chain every second.
   const stopSeal = every(1000, "decision-seal", async () => up.isUp && sealTick(store.prisma));
   const stopCheckpoints = every(250, "audit-checkpoint", async () => up.isUp && checkpointTick(store.prisma));
+  const metrics = new RolloutMetrics(store.prisma);
+  // Every second (the issue asks for at least every 5 s): this instance's counts first, so a
+  // regression it saw is in the window it judges.
+  const stopRollouts = every(1000, "rollout-evaluator", async () => {
+    if (!up.isUp) return;
+    await metrics.flush();
+    await evaluatorTick(store.prisma);
+  });
+  const stopSweep = every(3_600_000, "metric-sweep", async () => up.isUp && sweepMetricBuckets(store.prisma));
   return {
     store,
     holder,
     limiter,
     log,
+    metrics,
     reliability,
     close: async () => {
+      stopRollouts();
+      stopSweep();
       stopExpiry();
       stopWebhooks();
       stopSeal();
@@ -65,6 +81,7 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
       await limiter.close();
       await up.check(); // a fresh look, so a store that just went away sends the last batch to the journal
       await log.close();
+      await metrics.close();
       // Journaled records go to the store now if it is back; otherwise they wait on disk for the next start.
       await reliability.close();
       // Seal and sign what the last flush wrote, so a clean shutdown leaves nothing unsigned.

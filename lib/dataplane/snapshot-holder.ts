@@ -7,6 +7,7 @@ import { PolicyDocument } from "@/lib/policy/document";
 import type { Overlay } from "@/lib/policy/overlay";
 import type { Store } from "@/lib/db/store";
 import { TX_OPTIONS } from "@/lib/db/mutate";
+import { activeRolloutSource, compileCanary, type CanaryRoute, type RolloutSource } from "@/lib/rollouts/route";
 
 /** What the SDK needs to compile the same snapshot locally (GET /api/v1/policy/snapshot). */
 export interface SnapshotSource {
@@ -14,6 +15,8 @@ export interface SnapshotSource {
   generation: number;
   document: PolicyDocument;
   overlay: Overlay;
+  /** The active rollout's candidate and its share of sessions; absent when none is active. */
+  rollout?: RolloutSource;
 }
 
 const EMPTY_DOCUMENT = PolicyDocument.parse({});
@@ -27,12 +30,14 @@ export async function loadSnapshotSource(db: Db): Promise<SnapshotSource> {
       const version = head ? await tx.policyVersion.findUnique({ where: { number: head.version } }) : null;
       const controls = (await tx.runtimeControl.findMany()).map(toControlState);
       const grants = (await activeGrants(tx as unknown as Db)).map(toGrantState);
+      const rollout = await activeRolloutSource(tx);
       return {
         policyVersion: version?.number ?? 0,
         generation,
         // Stored versions were validated on write; parsing again fills defaults added since.
         document: version ? PolicyDocument.parse(version.document) : EMPTY_DOCUMENT,
         overlay: { controls, grants },
+        ...(rollout ? { rollout } : {}),
       };
     },
     { isolationLevel: "RepeatableRead", ...TX_OPTIONS },
@@ -46,6 +51,8 @@ export async function loadSnapshotSource(db: Db): Promise<SnapshotSource> {
  */
 export class SnapshotHolder {
   current: Snapshot;
+  /** The rollout candidate, compiled with the same overlay; null when no rollout is active. */
+  canary: CanaryRoute | null;
   source: SnapshotSource;
   private readonly events = new EventEmitter();
   private reloading: Promise<void> | null = null;
@@ -56,6 +63,7 @@ export class SnapshotHolder {
   private constructor(private readonly store: Store, source: SnapshotSource) {
     this.source = source;
     this.current = compile(source.document, source.overlay, source);
+    this.canary = compileCanary(source);
     this.events.setMaxListeners(0);
     this.unsubscribe = store.bus.onGeneration(({ generation }) => {
       if (generation > this.source.generation) void this.reload();
@@ -80,6 +88,7 @@ export class SnapshotHolder {
           if (source.generation >= this.source.generation) {
             this.source = source;
             this.current = compile(source.document, source.overlay, source);
+            this.canary = compileCanary(source);
             this.events.emit("snapshot", this.current);
           }
         } catch (err) {

@@ -2,11 +2,21 @@ import type { Route } from "@/lib/http/router";
 import { APPROVAL_ROUTES } from "@/lib/http/routes/approvals";
 import { AUDIT_ROUTES } from "@/lib/http/routes/audit";
 import { CONTROL_ROUTES } from "@/lib/http/routes/controls";
+import { DECISION_ROUTES } from "@/lib/http/routes/decisions";
 import { IDENTITY_ROUTES } from "@/lib/http/routes/identity";
 import { POLICY_ROUTES } from "@/lib/http/routes/policy";
+import { ROLLOUT_ROUTES } from "@/lib/http/routes/rollouts";
 
 /**
  * Every /api/v1/admin endpoint: its method, path, permission and handler. The permission-matrix
  * test walks this list, so a route added to any of these files is covered for every role.
  */
-export const ADMIN_ROUTES: Route[] = [...IDENTITY_ROUTES, ...AUDIT_ROUTES, ...CONTROL_ROUTES, ...POLICY_ROUTES, ...APPROVAL_ROUTES];
+export const ADMIN_ROUTES: Route[] = [
+  ...IDENTITY_ROUTES,
+  ...AUDIT_ROUTES,
+  ...CONTROL_ROUTES,
+  ...POLICY_ROUTES,
+  ...APPROVAL_ROUTES,
+  ...DECISION_ROUTES,
+  ...ROLLOUT_ROUTES,
+];

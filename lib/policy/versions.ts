@@ -35,18 +35,38 @@ export async function lockHead(tx: Tx): Promise<number | null> {
   return (await tx.$queryRaw<{ version: number }[]>`SELECT "version" FROM "PolicyHead" WHERE "id" = 1 FOR UPDATE`)[0]?.version ?? null;
 }
 
-/** Writes the next immutable version and points the head at it; the caller holds the head lock. */
-export async function insertVersion(tx: Tx, v: { document: PolicyDocument; parent: number | null; principal: Principal; reason?: string }): Promise<number> {
+/** Writes the next immutable version without moving the head (a rollout's candidate). */
+export async function writeVersion(tx: Tx, v: { document: PolicyDocument; parent: number | null; principal: Principal; reason?: string }): Promise<number> {
   const latest = await tx.policyVersion.aggregate({ _max: { number: true } });
   const number = (latest._max.number ?? 0) + 1;
   await tx.policyVersion.create({
     data: { number, parent: v.parent, document: v.document as object, sha256: documentHash(v.document), authorId: v.principal.actor.id, author: v.principal.actor.name, reason: v.reason ?? null },
   });
+  return number;
+}
+
+/**
+ * Points the head at `number` and approves, as the system, pending requests whose approval
+ * requirement the now-live document dropped. The caller holds the head lock.
+ */
+export async function moveHead(tx: Tx, number: number, document: PolicyDocument): Promise<string[]> {
   await tx.policyHead.upsert({ where: { id: 1 }, create: { id: 1, version: number }, update: { version: number } });
-  const released = await reconcilePendingRequests(tx, v.document, number);
+  return releaseDroppedApprovals(tx, document, number);
+}
+
+/** Auto-approves pending requests the live `document` no longer requires approval for (audited). */
+export async function releaseDroppedApprovals(tx: Tx, document: PolicyDocument, number: number): Promise<string[]> {
+  const released = await reconcilePendingRequests(tx, document, number);
   for (const id of released) {
     await appendAudit(tx, { actor: SYSTEM.actor, action: "approval.auto_approve", target: `approval:${id}`, reason: `policy version ${number} removed the approval requirement`, policyVersion: number });
   }
+  return released;
+}
+
+/** Writes the next immutable version and points the head at it; the caller holds the head lock. */
+export async function insertVersion(tx: Tx, v: { document: PolicyDocument; parent: number | null; principal: Principal; reason?: string }): Promise<number> {
+  const number = await writeVersion(tx, v);
+  await moveHead(tx, number, v.document);
   return number;
 }
 

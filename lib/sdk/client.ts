@@ -97,7 +97,8 @@ export function createGovernor(opts: GovernorOptions): Governor {
   const decide = async (input: DecideInput): Promise<Decision> => {
     const req = { ...input, agent };
     const snap = sync.snapshot;
-    if (mode === "local" && snap) {
+    // During a rollout the server routes each session to its cohort's version, so ask it.
+    if (mode === "local" && snap && !sync.rolloutActive) {
       const ev = evaluate(req, snap, { now: Date.now(), cohort: "stable" });
       // Rate limits and approvals are stateful, so only the server can finish those; a deny, or
       // an allow that no counter could turn into a deny, is final here.

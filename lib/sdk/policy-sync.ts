@@ -21,6 +21,8 @@ export interface PolicySyncOptions {
  */
 export class PolicySync {
   snapshot: Snapshot | null = null;
+  /** The snapshot came with an active rollout: which version a session gets is the server's call. */
+  rolloutActive = false;
   private latest: GenerationInfo | null = null;
   private readonly stream: GenerationStream;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
@@ -124,6 +126,7 @@ export class PolicySync {
       const src = await requestJson(this.opts.http, "/api/v1/policy/snapshot", { timeoutMs: BACKGROUND_TIMEOUT_MS, schema: SnapshotSourceSchema });
       if (!this.snapshot || src.generation >= this.snapshot.generation) {
         this.snapshot = compile(PolicyDocument.parse(src.document), src.overlay, src);
+        this.rolloutActive = src.rollout !== undefined;
         for (const w of this.waiters.splice(0)) w();
       }
       if (src.generation > this.latest!.generation) this.latest = { generation: src.generation, policyVersion: src.policyVersion };

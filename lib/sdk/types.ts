@@ -107,6 +107,8 @@ export const SnapshotSourceSchema = z.object({
       }),
     ),
   }),
+  /** Present while a rollout routes some sessions to a candidate version (the server routes them). */
+  rollout: z.object({ id: z.string(), percent: z.number() }).optional(),
 });
 
 export type Outcome = "success" | "failure" | "partial" | "rolled_back";

@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { createGovernor } from "../lib/sdk";
+import { E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+
+const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
+
+test("the overview chart counts new denials live and names what refused them", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "viewer");
+  const denied = page.getByTestId("decision-totals").locator("div", { hasText: "Denied" }).locator("dd");
+  const readDenied = async () => ((await denied.count()) ? Number((await denied.innerText()).replace(/\D/g, "")) : 0);
+  // Before any traffic in a fresh run the card shows its empty state instead of totals.
+  await expect(page.getByRole("heading", { name: "Decisions" })).toBeVisible();
+  const before = await readDenied();
+
+  const agent = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 2000 });
+  try {
+    // support-bot may not call drop_table: three denials by `not_allowed`.
+    for (let i = 0; i < 3; i++) {
+      const d = await agent.decide({ tenant: "acme", session: `overview-${i}`, tool: "drop_table" });
+      expect(`${d.decision}:${d.primitive}`).toBe("deny:not_allowed");
+    }
+  } finally {
+    await agent.close();
+  }
+
+  // The card refreshes itself every 5 s; no reload.
+  await expect.poll(readDenied, { timeout: 15_000 }).toBe(before + 3);
+  await expect(page.getByRole("group", { name: "Time range" }).getByRole("button", { name: "15 min" })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByText("Refused by")).toBeVisible();
+  await expect(page.locator("li", { hasText: "not_allowed" })).toBeVisible();
+  await page.getByRole("button", { name: "24 h" }).click();
+  await expect(page.getByRole("button", { name: "24 h" })).toHaveAttribute("aria-pressed", "true");
+  await expect.poll(readDenied).toBeGreaterThanOrEqual(before + 3);
+});

@@ -11,6 +11,7 @@ import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
 import { evaluatorTick } from "@/lib/rollouts/evaluator";
 import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
+import { pauseRunningRollouts } from "@/lib/reliability/pause-rollouts";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -46,6 +47,10 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
   const limiter = withLocalFallback(await openRateLimiter(store), up);
   const log = new DecisionLogWriter(store.prisma);
   log.divert = reliability.divertDecisions;
+  // A deny spike pauses running rollouts (the alert itself is audited and sent by reliability).
+  reliability.onDenySpike((spike) => {
+    if (up.isUp) void pauseRunningRollouts(store.prisma, { ...spike, instance: reliability.instance, bound: reliability.breaker.config.denySpike }).catch((e) => console.error("[rollouts] pausing on a deny spike failed:", (e as Error).message));
+  });
   // Background work that needs the store waits while it is unreachable (instead of failing every tick).
   const stopExpiry = every(2000, "approval-expiry", async () => up.isUp && expireDue(store.prisma, SYSTEM));
   const stopWebhooks = every(1000, "webhooks", async () => up.isUp && deliverDue(store.prisma));

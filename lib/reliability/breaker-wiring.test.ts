@@ -7,7 +7,10 @@ import { verifyChain } from "@/lib/audit/verify";
 import { startApiServer } from "@/lib/test/api-server";
 import { agentClient } from "@/lib/test/dataplane";
 import { openTestStore, type TestStore } from "@/lib/test/store";
-import { seedWorld, SUPPORT_TOKEN } from "@/lib/test/world";
+import { seedWorld, SUPPORT_TOKEN, type World } from "@/lib/test/world";
+import { adminClient, draftChangeSet } from "@/lib/test/rollouts";
+import { readGeneration } from "@/lib/db/generation";
+import { waitForGeneration } from "@/lib/test/dataplane";
 import { waitFor } from "@/lib/sdk/test-support";
 
 // The breaker wired through the real decide endpoint. Evaluations are made to fail or to be slow
@@ -16,12 +19,13 @@ import { waitFor } from "@/lib/sdk/test-support";
 let store: TestStore;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let agent: ReturnType<typeof agentClient>;
+let world: World;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const req = (tool: string, tenant = "acme") => ({ agent: "support-bot", tenant, session: "breaker-1", tool });
 
 before(async () => {
   store = await openTestStore();
-  await seedWorld(store);
+  world = await seedWorld(store);
   api = await startApiServer(store, {
     reliability: { dataDir: mkdtempSync(path.join(tmpdir(), "gov-breaker-")), instance: "test-instance-a", breaker: { minSamples: 20, cooldownMs: 300, probes: 3, maxP99Ms: 150 } },
   });
@@ -121,11 +125,16 @@ describe("circuit breaker through decide", () => {
     assert.equal(r.breaker.status().window.errors, errorsBefore);
   });
 
-  it("a deny spike calls the rollout hook, audits an alert and queues it for the webhooks", async () => {
+  it("a deny spike pauses the running rollout, audits an alert and queues it for the webhooks", async () => {
     await store.prisma.setting.upsert({ where: { key: "approval_webhooks" }, create: { key: "approval_webhooks", value: ["http://127.0.0.1:9/hook"], updatedBy: "test" }, update: { value: ["http://127.0.0.1:9/hook"] } });
     // A 2-second window, so the baseline (the window before the current one) takes seconds to build.
     const spiky = await startApiServer(store, { reliability: { dataDir: mkdtempSync(path.join(tmpdir(), "gov-spike-")), instance: "test-instance-b", breaker: { windowMs: 2000, minSamples: 20 } } });
     const a = agentClient(spiky.url, SUPPORT_TOKEN);
+    const changeSetId = await draftChangeSet(store.prisma, world.principals.editor, [{ op: "set", key: "tools.search_kb.description", value: "during a deny spike" }]);
+    const started_ = await adminClient(api.url, world.tokens.editor)("POST", "/api/v1/admin/rollouts", { changeSetId, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 100 }] });
+    assert.equal(started_.status, 201, JSON.stringify(started_.body));
+    const rolloutId = (started_.body as { id: string }).id;
+    await waitForGeneration(spiky.dp, await readGeneration(store.prisma));
     const spikes: { rate: number; baseline: number }[] = [];
     spiky.dp.reliability.onDenySpike((s) => spikes.push(s));
     try {
@@ -145,6 +154,11 @@ describe("circuit breaker through decide", () => {
       assert.match(event!.reason!, /Deny rate on test-instance-b is 50\.0%, more than 20% above its baseline of 10\.0% over 20 decisions/);
       const hooks = await store.prisma.webhookDelivery.findMany({ where: { event: "enforcement.deny_spike" } });
       assert.equal(hooks.length, 1);
+      await waitFor("the rollout to be paused", async () => (await store.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId } })).status === "paused");
+      const pause = await store.prisma.rolloutEvent.findFirstOrThrow({ where: { rolloutId, kind: "pause" } });
+      assert.equal(pause.automatic, true);
+      assert.match(pause.reason, /automatic pause: deny rate 50\.0% on test-instance-b is more than 20% above its baseline of 10\.0%/);
+      assert.equal((await verifyChain(store.prisma)).ok, true);
     } finally {
       await spiky.close();
       await store.prisma.setting.deleteMany({ where: { key: "approval_webhooks" } });

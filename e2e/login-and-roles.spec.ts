@@ -1,16 +1,16 @@
 import { expect, test } from "@playwright/test";
 import { login, newClient } from "./helpers";
 
-const ALL = ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Audit", "Admin", "API"];
+const ALL = ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "Audit", "Admin", "API"];
 const EXPECTED: Record<string, { role: string; sees: string[] }> = {
   admin: { role: "admin", sees: ALL },
-  oncall: { role: "operator", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
-  editor: { role: "editor", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
-  reviewer1: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
-  reviewer2: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
-  reviewer3: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
-  auditor: { role: "auditor", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Audit", "API"] },
-  viewer: { role: "viewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "API"] },
+  oncall: { role: "operator", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
+  editor: { role: "editor", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
+  reviewer1: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
+  reviewer2: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
+  reviewer3: { role: "reviewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
+  auditor: { role: "auditor", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "Audit", "API"] },
+  viewer: { role: "viewer", sees: ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "API"] },
 };
 
 test("an anonymous visitor is sent to the login page", async ({ browser }) => {

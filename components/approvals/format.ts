@@ -19,6 +19,8 @@ export const SOURCE_LABEL: Record<string, string> = {
   rule: "approval rule on the tool",
   approval_all: "approval-all mode",
   network_boundary: "zone crossing",
+  schema_drift: "destructive schema change (always needs a human)",
+  advisory: "advisory agent: would have been denied",
 };
 
 export const percent = (x: number) => `${(x * 100).toFixed(1)}%`;

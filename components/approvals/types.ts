@@ -2,7 +2,7 @@
 // (lib/http/routes/approvals.ts, policy.ts, identity.ts). Dates arrive as ISO strings.
 
 export type RequestStatus = "pending" | "approved" | "rejected" | "expired";
-export type RequestSource = "rule" | "approval_all" | "network_boundary";
+export type RequestSource = "rule" | "approval_all" | "network_boundary" | "schema_drift" | "advisory";
 
 export interface ActionVote {
   id: string;

@@ -28,7 +28,7 @@ export function PolicyView({ doc }: { doc: PolicyDocument }) {
                   <td className={cell}>{t.approval ? `${t.approval.quorum} of “${t.approval.group}”` : "—"}</td>
                   <td className={cell}>{limit(t.rate_limit)}</td>
                   <td className={cell}>{t.blast_radius ? `${(t.blast_radius.max * 100).toFixed(1)}%` : "—"}</td>
-                  <td className={cell}>{[t.sandbox_grant_required && "sandbox grant", t.reversal_required && "reversal path"].filter(Boolean).join(", ") || "—"}</td>
+                  <td className={cell}>{[t.sandbox_grant_required && "sandbox grant", (t.reversal_required ?? t.kind === "destructive") && "reversal path"].filter(Boolean).join(", ") || "—"}</td>
                 </tr>
               ))}
             </tbody>

@@ -58,7 +58,7 @@ export async function previewChangeSet(db: Db, id: string, opts: { windowMs?: nu
   if (!parsed.success) {
     errors = zodFields(parsed.error).map((f) => ({ path: f.path, message: f.message }));
   } else {
-    ({ errors, warnings } = checkDocument(parsed.data));
+    ({ errors, warnings } = checkDocument(parsed.data, { services: new Set((source.overlay.services ?? []).map((s) => s.name)) }));
     state = await stateConflicts(db, live, parsed.data);
     if (errors.length === 0) {
       const meta = { policyVersion: head, generation: source.generation };

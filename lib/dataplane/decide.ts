@@ -5,6 +5,9 @@ import type { DataPlane } from "@/lib/dataplane/runtime";
 import type { DecideRequest, DecideResponse } from "@/lib/dataplane/schemas";
 import { AppError } from "@/lib/errors";
 import { applyRateLimit } from "@/lib/policy/evaluate";
+import { isEnforced } from "@/lib/policy/adoption";
+import { advisoryReview } from "@/lib/dataplane/advisory";
+import { predictBlastRadius } from "@/lib/policy/blast-radius";
 import { openActionRequest } from "@/lib/approvals/requests";
 import { evaluateRouted, route } from "@/lib/rollouts/route";
 import { guardedDecide } from "@/lib/reliability/guarded-decide";
@@ -46,9 +49,15 @@ async function engineDecide(dp: DataPlane, principal: Principal, input: DecideIn
     retryAfter = limited.retryAfter;
   }
   const decisionId = randomUUID();
-  if (ev.decision === "pending" && !dp.reliability.health.isUp) ev = approvalUnavailable(ev);
-  // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on.
-  const approvalId = ev.decision === "pending" ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: ev, now })).id : undefined;
+  const storeUp = dp.reliability.health.isUp;
+  if (ev.decision === "pending" && !storeUp) ev = approvalUnavailable(ev);
+  const enforced = isEnforced(routed.snapshot, input.agent, ev);
+  // A pending verdict opens (or finds, by idempotency key) the request reviewers vote on; so
+  // does an advisory deny, so humans record what they would have decided (advisory.ts). Neither
+  // can open while the store is unreachable.
+  const review = enforced ? ev : advisoryReview(ev);
+  const approvalId = storeUp && review.decision !== "allow" && review.approval ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: review, now })).id : undefined;
+  const blast = predictBlastRadius(routed.snapshot, input);
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
   if (routed.rolloutId) dp.metrics.recordDecision({ rolloutId: routed.rolloutId, cohort: ev.cohort, decisionId, verdict: ev.decision, latencyUs, error: evaluated.error, now });
   dp.log.push({
@@ -69,6 +78,9 @@ async function engineDecide(dp: DataPlane, principal: Principal, input: DecideIn
     tokenId: principal.tokenId ?? null,
     grantId: ev.grantId ?? null,
     failsafe: ev.primitive === APPROVAL_UNAVAILABLE,
+    serverBlastRadius: blast.server ?? null,
+    agentBlastRadius: blast.agent ?? null,
+    enforced,
   });
   return {
     decision: ev.decision,
@@ -76,7 +88,7 @@ async function engineDecide(dp: DataPlane, principal: Principal, input: DecideIn
     policyVersion: ev.policyVersion,
     generation: ev.generation,
     cohort: ev.cohort,
-    enforced: true,
+    enforced,
     primitive: ev.primitive,
     reasons: ev.reasons,
     ...(retryAfter !== undefined ? { retryAfter } : {}),

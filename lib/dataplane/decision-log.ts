@@ -18,6 +18,11 @@ export interface DecisionRecord {
   tokenId: string | null;
   grantId: string | null;
   failsafe: boolean;
+  /** Calibration: the runtime model's and the agent's predicted blast radius (primitives, issue #9). */
+  serverBlastRadius?: number | null;
+  agentBlastRadius?: number | null;
+  /** False when the verdict did not bind (advisory agent). */
+  enforced?: boolean | null;
 }
 
 const FLUSH_MS = 250;

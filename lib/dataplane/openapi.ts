@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DecideRequest, DecideResponse, ErrorResponse, GenerationResponse, OutcomeRequest, OutcomeResponse, ToolsResponse } from "@/lib/dataplane/schemas";
+import { DecideRequest, DecideResponse, ErrorResponse, GenerationResponse, OutcomeRequest, OutcomeResponse, SchemaStateRequest, SchemaStateResponse, ToolsResponse } from "@/lib/dataplane/schemas";
 import { VERSION } from "@/lib/version";
 
 const ref = (id: string) => ({ $ref: `#/components/schemas/${id}` });
@@ -16,7 +16,7 @@ let cached: object | undefined;
 export function openApiDocument(): object {
   if (cached) return cached;
   const schemas = Object.fromEntries(
-    [DecideRequest, DecideResponse, ToolsResponse, GenerationResponse, OutcomeRequest, OutcomeResponse, ErrorResponse].map((s) => {
+    [DecideRequest, DecideResponse, ToolsResponse, GenerationResponse, OutcomeRequest, OutcomeResponse, SchemaStateRequest, SchemaStateResponse, ErrorResponse].map((s) => {
       const id = (s.meta() as { id: string }).id;
       const { $schema: _drop, ...schema } = z.toJSONSchema(s, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
       return [id, schema];
@@ -40,6 +40,7 @@ export function openApiDocument(): object {
       "/api/v1/policy/snapshot": { get: { summary: "The policy document and runtime overlay the SDK compiles locally", responses: { "200": { description: "Snapshot source" }, ...errors } } },
       "/api/v1/policy/stream": { get: { summary: "Server-Sent Events: `generation` on every change, `heartbeat` every 15 s", responses: { "200": { description: "text/event-stream" }, ...errors } } },
       "/api/v1/outcomes": { post: { summary: "Report what happened after a decision", requestBody: { required: true, content: json("OutcomeRequest") }, responses: { "200": { description: "Recorded", content: json("OutcomeResponse") }, ...errors } } },
+      "/api/v1/schema-state": { post: { summary: "Report the schema this agent observes in one database (schema-drift detection)", requestBody: { required: true, content: json("SchemaStateRequest") }, responses: { "200": { description: "Recorded", content: json("SchemaStateResponse") }, ...errors } } },
     },
   };
   return cached;

@@ -9,7 +9,8 @@ import { openApiDocument } from "@/lib/dataplane/openapi";
 import { recordFailsafeReports, FailsafeReport } from "@/lib/dataplane/failsafe-reports";
 import { recordOutcome } from "@/lib/dataplane/outcomes";
 import type { DataPlane } from "@/lib/dataplane/runtime";
-import { DecideRequest, OutcomeRequest, ToolsQuery } from "@/lib/dataplane/schemas";
+import { DecideRequest, OutcomeRequest, SchemaStateRequest, ToolsQuery } from "@/lib/dataplane/schemas";
+import { reportSchemaState } from "@/lib/schema-state/report";
 import { openStream } from "@/lib/dataplane/stream";
 import { AppError } from "@/lib/errors";
 import { readJson, sendJson } from "@/lib/http/node-http";
@@ -54,6 +55,11 @@ const ROUTES: Record<string, { method: "GET" | "POST"; handler: Handler; public?
   "/api/v1/outcomes": {
     method: "POST",
     handler: async ({ req, dp, principal }) => recordOutcome(dp, principal, parseInput(OutcomeRequest, await readJson(req))),
+  },
+  // POST /api/v1/schema-state – the schema this agent observes in one database (drift detection)
+  "/api/v1/schema-state": {
+    method: "POST",
+    handler: async ({ req, dp, principal }) => reportSchemaState(dp.store.prisma, principal, parseInput(SchemaStateRequest, await readJson(req))),
   },
   // POST /api/v1/failsafe-reports – decisions an SDK made on its own while Governor was unreachable
   "/api/v1/failsafe-reports": {

@@ -9,9 +9,9 @@ import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
 import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
 import { evaluatorTick } from "@/lib/rollouts/evaluator";
+import { pauseAutomatically } from "@/lib/rollouts/auto-pause";
 import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
-import { pauseRunningRollouts } from "@/lib/reliability/pause-rollouts";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -47,10 +47,6 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
   const limiter = withLocalFallback(await openRateLimiter(store), up);
   const log = new DecisionLogWriter(store.prisma);
   log.divert = reliability.divertDecisions;
-  // A deny spike pauses running rollouts (the alert itself is audited and sent by reliability).
-  reliability.onDenySpike((spike) => {
-    if (up.isUp) void pauseRunningRollouts(store.prisma, { ...spike, instance: reliability.instance, bound: reliability.breaker.config.denySpike }).catch((e) => console.error("[rollouts] pausing on a deny spike failed:", (e as Error).message));
-  });
   // Background work that needs the store waits while it is unreachable (instead of failing every tick).
   const stopExpiry = every(2000, "approval-expiry", async () => up.isUp && expireDue(store.prisma, SYSTEM));
   const stopWebhooks = every(1000, "webhooks", async () => up.isUp && deliverDue(store.prisma));
@@ -67,6 +63,14 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     await evaluatorTick(store.prisma);
   });
   const stopSweep = every(3_600_000, "metric-sweep", async () => up.isUp && sweepMetricBuckets(store.prisma));
+  // A deny spike (seed documents: deny rate 20% above its baseline) pauses any running rollout:
+  // a person looks before more sessions move to a candidate that may be the cause.
+  const stopSpikePause = reliability.onDenySpike((spike) => {
+    const { denySpike, windowMs } = reliability.breaker.config;
+    const message = `deny rate ${(spike.rate * 100).toFixed(1)}% on ${reliability.instance} is more than ${denySpike * 100}% above its baseline of ${(spike.baseline * 100).toFixed(1)}%`;
+    const cause = { metric: "deny_rate_spike", value: spike.rate, threshold: spike.baseline * (1 + denySpike), window: windowMs / 1000 };
+    if (up.isUp) void pauseAutomatically(store.prisma, null, message, cause).catch((e) => console.error("[deny-spike] pausing the rollout failed:", (e as Error).message));
+  });
   return {
     store,
     holder,
@@ -77,6 +81,7 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     close: async () => {
       stopRollouts();
       stopSweep();
+      stopSpikePause();
       stopExpiry();
       stopWebhooks();
       stopSeal();

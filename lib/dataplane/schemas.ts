@@ -22,7 +22,14 @@ export const DecideRequest = z
   })
   .meta({ id: "DecideRequest" });
 
-export const ReasonSchema = z.object({ primitive: z.string(), message: z.string(), value: z.unknown().optional(), bound: z.unknown().optional() });
+export const ReasonSchema = z.object({
+  primitive: z.string(),
+  message: z.string(),
+  value: z.unknown().optional(),
+  bound: z.unknown().optional(),
+  /** blast_radius: the services the action would reach (the target and everything depending on it). */
+  affected: z.array(z.string()).optional(),
+});
 
 export const DecideResponse = z
   .object({
@@ -70,6 +77,18 @@ export const OutcomeRequest = z
     latencyMs: z.number().int().min(0).max(86_400_000).optional(),
   })
   .meta({ id: "OutcomeRequest" });
+
+const SqlName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$-]{0,127}$/, "must be a table or column name (letters, digits, '_', '$', '-'; no dots)");
+
+export const SchemaStateRequest = z
+  .object({
+    database: z.string().min(1, "must not be empty").max(128, "must be at most 128 characters"),
+    tables: z.record(SqlName, z.array(SqlName).max(2000, "must list at most 2000 columns")).refine((t) => Object.keys(t).length <= 5000, "must list at most 5000 tables"),
+  })
+  .strict()
+  .meta({ id: "SchemaStateRequest" });
+
+export const SchemaStateResponse = z.object({ recorded: z.literal(true), database: z.string(), tables: z.number().int(), generation: z.number().int() }).meta({ id: "SchemaStateResponse" });
 
 export const OutcomeResponse = z.object({ recorded: z.literal(true), grantRevoked: z.boolean() }).meta({ id: "OutcomeResponse" });
 

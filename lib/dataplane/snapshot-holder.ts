@@ -8,6 +8,7 @@ import type { Overlay } from "@/lib/policy/overlay";
 import type { Store } from "@/lib/db/store";
 import { TX_OPTIONS } from "@/lib/db/mutate";
 import { activeRolloutSource, compileCanary, type CanaryRoute, type RolloutSource } from "@/lib/rollouts/route";
+import { loadWorld } from "@/lib/runtime-model/load-world";
 
 /** What the SDK needs to compile the same snapshot locally (GET /api/v1/policy/snapshot). */
 export interface SnapshotSource {
@@ -31,12 +32,13 @@ export async function loadSnapshotSource(db: Db): Promise<SnapshotSource> {
       const controls = (await tx.runtimeControl.findMany()).map(toControlState);
       const grants = (await activeGrants(tx as unknown as Db)).map(toGrantState);
       const rollout = await activeRolloutSource(tx);
+      const world = await loadWorld(tx as unknown as Db);
       return {
         policyVersion: version?.number ?? 0,
         generation,
         // Stored versions were validated on write; parsing again fills defaults added since.
         document: version ? PolicyDocument.parse(version.document) : EMPTY_DOCUMENT,
-        overlay: { controls, grants },
+        overlay: { controls, grants, ...world },
         ...(rollout ? { rollout } : {}),
       };
     },

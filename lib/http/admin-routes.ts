@@ -6,6 +6,8 @@ import { DECISION_ROUTES } from "@/lib/http/routes/decisions";
 import { IDENTITY_ROUTES } from "@/lib/http/routes/identity";
 import { POLICY_ROUTES } from "@/lib/http/routes/policy";
 import { ROLLOUT_ROUTES } from "@/lib/http/routes/rollouts";
+import { RUNTIME_MODEL_ROUTES } from "@/lib/http/routes/runtime-model";
+import { AGENT_ROUTES } from "@/lib/http/routes/agents";
 
 /**
  * Every /api/v1/admin endpoint: its method, path, permission and handler. The permission-matrix
@@ -19,4 +21,6 @@ export const ADMIN_ROUTES: Route[] = [
   ...APPROVAL_ROUTES,
   ...DECISION_ROUTES,
   ...ROLLOUT_ROUTES,
+  ...RUNTIME_MODEL_ROUTES,
+  ...AGENT_ROUTES,
 ];

@@ -1,5 +1,9 @@
+import { checkBlastBounds } from "@/lib/policy/check-bounds";
+import { compileWindows, type CompiledWindow } from "@/lib/policy/deploy-window";
 import { MUTATING_KINDS, type ApprovalRule, type PolicyDocument, type RateLimit, type Tool } from "@/lib/policy/document";
-import type { ControlState, GrantState, Overlay } from "@/lib/policy/overlay";
+import type { AgentStage, ControlState, GrantState, Overlay } from "@/lib/policy/overlay";
+import { compileRuntime, type CompiledRuntime } from "@/lib/policy/runtime-model";
+import { compileSchemaStates } from "@/lib/policy/schema-drift";
 
 export interface Diagnostic {
   path: string;
@@ -48,10 +52,17 @@ export interface Snapshot {
     tenantKills: ReadonlyMap<string, ControlState>;
   };
   grants: ReadonlyMap<string, readonly CompiledGrant[]>;
+  /** The runtime model: per service, its zone and precomputed blast radius. */
+  runtime: CompiledRuntime;
+  blastBounds: { kinds: ReadonlyMap<string, number>; services: ReadonlyMap<string, number>; windows: readonly CompiledWindow[] };
+  /** Last reported schema per agent and database (see schema-drift.ts). */
+  schemaStates: ReadonlyMap<string, ReadonlyMap<string, ReadonlySet<string>>>;
+  /** Agents in advisory mode; absent = enforced (see adoption.ts). */
+  agentStages: ReadonlyMap<string, AgentStage>;
 }
 
 /** Checks that a document can work. Errors refuse a version; warnings are shown to the editor. */
-export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warnings: Diagnostic[] } {
+export function checkDocument(doc: PolicyDocument, world: { services?: ReadonlySet<string> } = {}): { errors: Diagnostic[]; warnings: Diagnostic[] } {
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const hasTool = (t: string) => Object.hasOwn(doc.tools, t);
@@ -101,6 +112,7 @@ export function checkDocument(doc: PolicyDocument): { errors: Diagnostic[]; warn
     if (t.approval) checkApproval(doc, tool, t.approval, errors);
     if (t.approval && !callable.has(tool)) warnings.push({ path: `tools.${tool}.approval`, message: `requires approval on "${tool}", which no agent may call` });
   }
+  checkBlastBounds(doc, world, errors, warnings);
   const cc = doc.change_control;
   if (cc.sensitive_keys.length > 0 || cc.sensitive_grants) {
     const group = doc.reviewer_groups[cc.group];
@@ -177,6 +189,14 @@ export function compile(doc: PolicyDocument, overlay: Overlay, meta: { policyVer
       tenantKills: keyed(overlay.controls, "tenant_kill"),
     },
     grants,
+    runtime: compileRuntime(overlay.services, overlay.dependencies),
+    blastBounds: {
+      kinds: new Map(Object.entries(doc.blast_radius.kinds).flatMap(([k, b]) => (b ? [[k, b.max] as const] : []))),
+      services: new Map(Object.entries(doc.blast_radius.services).map(([s, b]) => [s, b.max])),
+      windows: compileWindows(doc.blast_radius.windows),
+    },
+    schemaStates: compileSchemaStates(overlay.schemaStates),
+    agentStages: new Map(Object.entries(overlay.agentStages ?? {})),
   });
 }
 

@@ -1,5 +1,7 @@
+import { blastRadiusCheck } from "@/lib/policy/blast-radius";
 import { limitRule, type CompiledGrant, type LimitRule, type Snapshot } from "@/lib/policy/compile";
-import type { ApprovalRule, Tool } from "@/lib/policy/document";
+import { destructiveChanges, schemaDriftRefusal } from "@/lib/policy/schema-drift";
+import { reversalRequired, type ApprovalRule, type Tool } from "@/lib/policy/document";
 import type { ControlState } from "@/lib/policy/overlay";
 
 /*
@@ -11,16 +13,26 @@ import type { ControlState } from "@/lib/policy/overlay";
  *                        tool not in the tenant's tier (plus overrides) or denied by override
  *   3. read_only         read-only mode denies every write, send, destructive and schema tool
  *   4. sandbox_grant     a tool that needs a grant needs an unexpired one covering tool + resource
- *   5. network_boundary  origin zone → target zone must be an allowed crossing (deny or approval)
- *   6. blast_radius      the declared blast radius must not exceed the tool's bound
- *   7. reversibility     a reversal-required tool needs a declared reversal path
- *   8. rate_limit        stateful: the caller consumes `limits` (tool, agent, tenant, tenant×tool)
+ *   5. network_boundary  origin zone → target zone must be an allowed crossing (deny or approval);
+ *                        the target zone is the request's, else its service's in the runtime
+ *                        model, else the tool's
+ *   6. blast_radius      max(runtime-model prediction for the target service, agent's blastRadius)
+ *                        against the tightest bound: tool, tool kind, service, active deploy
+ *                        windows (blast-radius.ts; windows are read at `state.now`)
+ *   7. reversibility     a reversal-required tool (default: kind destructive) needs a declared
+ *                        reversal path
+ *   8. schema_drift      a schema tool's contract and declared preconditions must hold against
+ *                        the agent's last reported schema (schema-drift.ts)
+ *   9. rate_limit        stateful: the caller consumes `limits` (tool, agent, tenant, tenant×tool)
  *                        and turns an exhausted counter into a deny with applyRateLimit()
- *   9. approval          approval rule, approval-all mode or a zone crossing → pending
- *  10. allow
+ *  10. approval          pending: a destructive schema change (always, primitive schema_drift),
+ *                        an approval rule, approval-all mode or a zone crossing
+ *  11. allow
  *
  * Kill switches come first so nothing — not a stale allow list, not a rollout cohort — can
- * outrank an operator's stop.
+ * outrank an operator's stop. The verdict is the same for advisory agents; whether it binds is
+ * decided after evaluation (adoption.ts), and a kill switch binds in every stage: an operator's
+ * stop is never advisory.
  */
 
 export interface DecisionRequest {
@@ -41,6 +53,8 @@ export interface Reason {
   message: string;
   value?: unknown;
   bound?: unknown;
+  /** blast_radius: the services the action reaches. */
+  affected?: string[];
 }
 
 export type Verdict = "allow" | "deny" | "pending";
@@ -55,7 +69,7 @@ export interface Evaluation {
   cohort: Cohort;
   /** Counters to consume before an allow or pending is honoured. */
   limits: LimitRule[];
-  approval?: ApprovalRule & { source: "rule" | "approval_all" | "network_boundary" };
+  approval?: ApprovalRule & { source: "rule" | "approval_all" | "network_boundary" | "schema_drift" | "advisory" };
   grantId?: string;
   failsafe: Tool["failsafe"];
 }
@@ -153,31 +167,44 @@ export function evaluate(req: DecisionRequest, snap: Snapshot, state: EvalState)
   // 5. trust-zone crossing
   let approval: Evaluation["approval"];
   const from = req.origin?.zone;
-  const to = req.target?.zone ?? tool.zone;
+  const to = req.target?.zone ?? (req.target?.service ? snap.runtime.get(req.target.service)?.zone : undefined) ?? tool.zone;
+  let crossing: Reason | undefined;
   if (from && to && from !== to && !snap.crossings.has(`${from}>${to}`)) {
-    const reason = { primitive: "network_boundary", message: `Crossing from zone "${from}" to "${to}" is not allowed`, value: `${from}>${to}`, bound: "allowed crossings" };
+    const allowed = [...snap.crossings].filter((c) => c.startsWith(`${from}>`));
+    const reason = { primitive: "network_boundary", message: `Crossing from zone "${from}" to "${to}" is not allowed`, value: `${from}>${to}`, bound: allowed };
+    crossing = reason;
     if (snap.zoneViolation === "deny") return result(snap, state, "deny", reason, tool);
     approval = { quorum: 1, group: "", expires_in_s: 3600, reject_threshold: 1, source: "network_boundary" };
   }
 
   // 6. blast radius
-  const bound = tool.blast_radius?.max;
-  if (bound !== undefined && req.blastRadius !== undefined && req.blastRadius > bound) {
-    return result(snap, state, "deny", { primitive: "blast_radius", message: `Predicted blast radius ${(req.blastRadius * 100).toFixed(1)}% exceeds the bound of ${(bound * 100).toFixed(1)}% for "${req.tool}"`, value: req.blastRadius, bound }, tool);
-  }
+  const blast = blastRadiusCheck(snap, req, tool, state.now);
+  if (blast) return result(snap, state, "deny", blast, tool);
 
   // 7. reversibility
-  if (tool.reversal_required && !req.reversal) {
+  if (reversalRequired(tool) && !req.reversal) {
     return result(snap, state, "deny", { primitive: "reversibility", message: `"${req.tool}" requires a declared reversal path`, value: null, bound: "reversal required" }, tool);
   }
 
-  // 8–10. rate limits are the caller's; approval or allow
+  // 8. schema drift
+  const drift = schemaDriftRefusal(snap, req, tool);
+  if (drift) return result(snap, state, "deny", drift, tool);
+
+  // 9–11. rate limits are the caller's; approval or allow
   const limits = limitsFor(snap, req, tool);
+  const destructive = tool.kind === "schema" ? destructiveChanges(req.args) : [];
+  if (destructive.length > 0) {
+    // Nothing skips this one: not approval-all being off, not a missing approval rule.
+    approval = { quorum: tool.approval?.quorum ?? 1, group: tool.approval?.group ?? "", expires_in_s: tool.approval?.expires_in_s ?? 3600, reject_threshold: tool.approval?.reject_threshold ?? 1, source: "schema_drift" };
+    const message = `Destructive schema change (${destructive.join(", ")}) needs explicit human approval: ${approval.quorum} approval(s)${approval.group ? ` from group "${approval.group}"` : ""}`;
+    return result(snap, state, "pending", { primitive: "schema_drift", message, value: destructive, bound: "explicit human approval" }, tool, { limits, approval, grantId });
+  }
   if (tool.approval) approval = { ...tool.approval, source: "rule" };
   else if (c.approvalAll && !approval) approval = { quorum: 1, group: "", expires_in_s: 3600, reject_threshold: 1, source: "approval_all" };
   if (approval) {
     const why = approval.source === "rule" ? `"${req.tool}" needs ${approval.quorum} approval(s) from group "${approval.group}"` : approval.source === "approval_all" ? `Approval-all mode is on (set by ${c.approvalAll!.setBy})` : `Zone crossing "${from}>${to}" needs approval`;
-    return result(snap, state, "pending", { primitive: approval.source === "network_boundary" ? "network_boundary" : "approval", message: why, value: 0, bound: approval.quorum }, tool, { limits, approval, grantId });
+    const reason = approval.source === "network_boundary" && crossing ? { ...crossing, message: why } : { primitive: "approval", message: why, value: 0, bound: approval.quorum };
+    return result(snap, state, "pending", reason, tool, { limits, approval, grantId });
   }
   return result(snap, state, "allow", null, tool, { limits, grantId });
 }

@@ -26,7 +26,37 @@ export interface GrantState {
   revokeOnFailure: boolean;
 }
 
+/** A service of the runtime model and the share (0..1) of traffic that passes through it. */
+export interface ServiceState {
+  name: string;
+  share: number;
+  zone: string | null;
+}
+
+/** `service` depends on `dependsOn`: when `dependsOn` is hit, `service` is hit too. */
+export interface DependencyState {
+  service: string;
+  dependsOn: string;
+}
+
+/** The schema an agent last reported for one database (POST /api/v1/schema-state). */
+export interface SchemaStateEntry {
+  agentId: string;
+  database: string;
+  tables: Record<string, string[]>;
+  reportedAt: string;
+}
+
+export type AgentStage = "advisory" | "enforced";
+
 export interface Overlay {
   controls: ControlState[];
   grants: GrantState[];
+  // The world as observed, not rules: stored in their own tables, changed at runtime, and
+  // applied to every version and cohort alike. Optional so older snapshots still compile.
+  services?: ServiceState[];
+  dependencies?: DependencyState[];
+  schemaStates?: SchemaStateEntry[];
+  /** Agents in advisory mode; every other agent is enforced. */
+  agentStages?: Record<string, AgentStage>;
 }

@@ -9,17 +9,15 @@ import { agentClient } from "@/lib/test/dataplane";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 import { seedWorld, SUPPORT_TOKEN, type World } from "@/lib/test/world";
 import { adminClient, draftChangeSet } from "@/lib/test/rollouts";
-import { readGeneration } from "@/lib/db/generation";
-import { waitForGeneration } from "@/lib/test/dataplane";
 import { waitFor } from "@/lib/sdk/test-support";
 
 // The breaker wired through the real decide endpoint. Evaluations are made to fail or to be slow
 // for real through the test-only fault hook on the data plane object, which nothing outside this
 // process can reach; the state machine's arithmetic is covered by breaker.test.ts.
 let store: TestStore;
+let world: World;
 let api: Awaited<ReturnType<typeof startApiServer>>;
 let agent: ReturnType<typeof agentClient>;
-let world: World;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const req = (tool: string, tenant = "acme") => ({ agent: "support-bot", tenant, session: "breaker-1", tool });
 
@@ -130,13 +128,13 @@ describe("circuit breaker through decide", () => {
     // A 6-second window, so the baseline (the window before the current one) takes seconds to build.
     const spiky = await startApiServer(store, { reliability: { dataDir: mkdtempSync(path.join(tmpdir(), "gov-spike-")), instance: "test-instance-b", breaker: { windowMs: 6000, minSamples: 20 } } });
     const a = agentClient(spiky.url, SUPPORT_TOKEN);
-    const changeSetId = await draftChangeSet(store.prisma, world.principals.editor, [{ op: "set", key: "tools.search_kb.description", value: "during a deny spike" }]);
-    const started_ = await adminClient(api.url, world.tokens.editor)("POST", "/api/v1/admin/rollouts", { changeSetId, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 100 }] });
-    assert.equal(started_.status, 201, JSON.stringify(started_.body));
-    const rolloutId = (started_.body as { id: string }).id;
-    await waitForGeneration(spiky.dp, await readGeneration(store.prisma));
     const spikes: { rate: number; baseline: number }[] = [];
     spiky.dp.reliability.onDenySpike((s) => spikes.push(s));
+    // A running rollout of a harmless wording change: the spike must pause it (seed documents).
+    const changeSetId = await draftChangeSet(store.prisma, world.principals.editor, [{ op: "set", key: "tools.search_kb.description", value: "Search (v2)" }]);
+    const start = await adminClient(spiky.url, world.tokens.editor)("POST", "/api/v1/admin/rollouts", { changeSetId, strategy: "canary", stages: [{ percent: 10, minDurationSec: 3600 }, { percent: 100 }], reason: "spike test" });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    const rolloutId = start.body.id as string;
     try {
       const started = Date.now();
       for (let i = 0; i < 18; i++) await a.decide(req("search_kb"));
@@ -157,12 +155,15 @@ describe("circuit breaker through decide", () => {
       assert.match(event!.reason!, /Deny rate on test-instance-b is 50\.0%, more than 20% above its baseline of 10\.0% over 20 decisions/);
       const hooks = await store.prisma.webhookDelivery.findMany({ where: { event: "enforcement.deny_spike" } });
       assert.equal(hooks.length, 1);
-      await waitFor("the rollout to be paused", async () => (await store.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId } })).status === "paused");
+      await waitFor("the rollout to pause", async () => (await store.prisma.rollout.findUniqueOrThrow({ where: { id: rolloutId } })).status === "paused");
       const pause = await store.prisma.rolloutEvent.findFirstOrThrow({ where: { rolloutId, kind: "pause" } });
       assert.equal(pause.automatic, true);
       assert.match(pause.reason, /automatic pause: deny rate 50\.0% on test-instance-b is more than 20% above its baseline of 10\.0%/);
+      assert.deepEqual(pause.detail, { metric: "deny_rate_spike", value: 0.5, threshold: 0.1 * 1.2, window: 6 });
+      assert.equal((await auditActions("rollout.pause")).length, 1);
       assert.equal((await verifyChain(store.prisma)).ok, true);
     } finally {
+      await adminClient(spiky.url, world.tokens.editor)("POST", `/api/v1/admin/rollouts/${rolloutId}/abort`, { reason: "test over" });
       await spiky.close();
       await store.prisma.setting.deleteMany({ where: { key: "approval_webhooks" } });
     }

@@ -10,6 +10,7 @@ import { advanceIn, endIn, type Because, type RolloutRow } from "@/lib/rollouts/
 import type { Cohort } from "@/lib/policy/evaluate";
 import { ALPHA, compareCohorts } from "@/lib/rollouts/compare";
 import { HISTOGRAM_BOUNDS_MS } from "@/lib/rollouts/histogram";
+import { pauseAutomatically } from "@/lib/rollouts/auto-pause";
 
 /** Thrown inside the transaction to roll it back when another instance acted first. */
 class Skip extends Error {}
@@ -84,19 +85,10 @@ async function act(db: Db, seen: RolloutRow, change: (tx: Parameters<Parameters<
     if (e instanceof Skip) return false;
     if (e instanceof AppError && e.code === "conflict") {
       // Promotion refused (the head moved): pause rather than retry every tick; a person decides.
-      await pauseAutomatically(db, seen.id, e.message);
+      await pauseAutomatically(db, seen.id, e.message, { metric: "policy_head", value: null, threshold: seen.baselineVersion, window: null });
       return false;
     }
     throw e;
   }
 }
 
-async function pauseAutomatically(db: Db, id: string, message: string): Promise<void> {
-  await mutate({ db, principal: SYSTEM, permission: null }, async (tx) => {
-    await lockHead(tx);
-    const r = await tx.rollout.update({ where: { id }, data: { status: "paused" } });
-    const reason = `automatic pause: ${message}`;
-    await tx.rolloutEvent.create({ data: { rolloutId: id, kind: "pause", actor: SYSTEM.actor.name, automatic: true, reason, detail: { metric: "policy_head", value: null, threshold: r.baselineVersion, window: null } } });
-    return { result: null, audit: { action: "rollout.pause", target: `rollout:${id}`, before: { status: "running" }, after: { status: "paused", automatic: true }, reason } };
-  });
-}

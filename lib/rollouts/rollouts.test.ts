@@ -228,12 +228,17 @@ describe("routing and metrics", () => {
     const start = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 100 }] });
     const rid = start.body.id as string;
     await synced();
+    // A reload still in flight (PostgreSQL's NOTIFY of the same generation) would replace the
+    // injected snapshot below; wait until none is.
+    await api.dp.holder.idle();
     const held = api.dp.holder.canary!;
     // Fault injection: a candidate snapshot whose controls cannot be read.
-    api.dp.holder.canary = { ...held, snapshot: new Proxy(held.snapshot, { get: (t, p) => (p === "controls" ? (() => { throw new Error("corrupt snapshot"); })() : Reflect.get(t, p)) }) };
+    const broken = { ...held, snapshot: new Proxy(held.snapshot, { get: (t, p) => (p === "controls" ? (() => { throw new Error("corrupt snapshot"); })() : Reflect.get(t, p)) }) };
+    api.dp.holder.canary = broken;
     const canary = sessionIn(rid, 50, "canary");
     const read = await support.decide({ ...S, session: canary, tool: "search_kb" });
     const money = await support.decide({ ...S, session: canary, tool: "refund_payment" });
+    assert.equal(api.dp.holder.canary, broken, "no reload replaced the injected snapshot");
     api.dp.holder.canary = held;
     assert.deepEqual([read.decision, read.primitive, read.cohort], ["allow", "failsafe", "canary"]);
     assert.deepEqual([money.decision, money.primitive], ["deny", "failsafe"]);

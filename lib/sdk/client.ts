@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Snapshot } from "@/lib/policy/compile";
+import { isEnforced } from "@/lib/policy/adoption";
 import { evaluate, visibleTools, type Evaluation, type VisibleTool } from "@/lib/policy/evaluate";
 import { CircuitBreaker, type BreakerState } from "@/lib/sdk/breaker";
 import { waitForApproval } from "@/lib/sdk/approval-wait";
@@ -100,9 +101,11 @@ export function createGovernor(opts: GovernorOptions): Governor {
     // During a rollout the server routes each session to its cohort's version, so ask it.
     if (mode === "local" && snap && !sync.rolloutActive) {
       const ev = evaluate(req, snap, { now: Date.now(), cohort: "stable" });
+      const enforced = isEnforced(snap, agent, ev);
       // Rate limits and approvals are stateful, so only the server can finish those; a deny, or
-      // an allow that no counter could turn into a deny, is final here.
-      if (ev.decision === "deny" || (ev.decision === "allow" && ev.limits.length === 0)) return localDecision(ev);
+      // an allow that no counter could turn into a deny, is final here. An advisory agent's deny
+      // goes to the server, which records it and asks reviewers (so it can be calibrated).
+      if ((ev.decision === "deny" && enforced) || (ev.decision === "allow" && ev.limits.length === 0)) return localDecision(ev, enforced);
     }
     return remoteDecide(req);
   };
@@ -124,12 +127,15 @@ export function createGovernor(opts: GovernorOptions): Governor {
     decide,
     async guard(req, fn) {
       let d = await decide(req);
-      if (d.decision === "pending" && d.approvalId && approvalWaitMs > 0) {
+      // Advisory mode: the verdict is reported, not enforced; the call proceeds.
+      const advisory = d.decision !== "allow" && d.enforced === false;
+      if (advisory) opts.onAdvisory?.(d, req);
+      if (!advisory && d.decision === "pending" && d.approvalId && approvalWaitMs > 0) {
         const waited = await waitForApproval(http, d, approvalWaitMs);
         d = waited.decision;
         if (d.decision === "pending") throw new DeniedError({ ...d, decision: "pending", reasons: [{ primitive: "approval", message: `The approval request is ${waited.status.status} (${waited.status.approvals} of ${waited.status.required} approvals).` }] });
       }
-      if (d.decision !== "allow") throw new DeniedError({ ...d, decision: d.decision });
+      if (d.decision !== "allow" && !advisory) throw new DeniedError({ ...d, decision: d.decision });
       const started = performance.now();
       const done = (outcome: "success" | "failure") => track(reportOutcome({ decision: d, outcome, latencyMs: Math.round(performance.now() - started) }));
       let result: Awaited<ReturnType<typeof fn>>;
@@ -202,14 +208,14 @@ export function createGovernor(opts: GovernorOptions): Governor {
  * treat every decision alike, and `local: true`, because Governor never saw it: it is not in the
  * decision log and reportOutcome() skips it. Use remote mode where every call must be logged.
  */
-function localDecision(ev: Evaluation): Decision {
+function localDecision(ev: Evaluation, enforced: boolean): Decision {
   return {
     decision: ev.decision,
     decisionId: crypto.randomUUID(),
     policyVersion: ev.policyVersion,
     generation: ev.generation,
     cohort: ev.cohort,
-    enforced: true,
+    enforced,
     primitive: ev.primitive,
     reasons: ev.reasons,
     local: true,

@@ -38,6 +38,11 @@ export interface GovernorOptions {
   fetch?: typeof fetch;
   /** How long guard() waits for reviewers on a pending decision before throwing (default 0: do not wait). */
   approvalWaitMs?: number;
+  /**
+   * Called by guard() when Governor refused or held a call but did not enforce it (the agent is
+   * in advisory mode, `enforced: false`): guard runs the call anyway and reports the verdict here.
+   */
+  onAdvisory?: (decision: Decision, req: DecideInput) => void;
 }
 
 export const ApprovalStatusSchema = z.object({
@@ -50,7 +55,7 @@ export const ApprovalStatusSchema = z.object({
 });
 export type ApprovalStatus = z.infer<typeof ApprovalStatusSchema>;
 
-export const ReasonSchema = z.object({ primitive: z.string(), message: z.string(), value: z.unknown().optional(), bound: z.unknown().optional() });
+export const ReasonSchema = z.object({ primitive: z.string(), message: z.string(), value: z.unknown().optional(), bound: z.unknown().optional(), affected: z.array(z.string()).optional() });
 export type Reason = z.infer<typeof ReasonSchema>;
 
 export const DecisionSchema = z.object({
@@ -106,6 +111,12 @@ export const SnapshotSourceSchema = z.object({
         revokeOnFailure: z.boolean(),
       }),
     ),
+    // The observed world (runtime model, reported schemas, agent stages); optional, so an SDK
+    // still compiles a snapshot from a server that predates them.
+    services: z.array(z.object({ name: z.string(), share: z.number(), zone: z.string().nullable() })).optional(),
+    dependencies: z.array(z.object({ service: z.string(), dependsOn: z.string() })).optional(),
+    schemaStates: z.array(z.object({ agentId: z.string(), database: z.string(), tables: z.record(z.string(), z.array(z.string())), reportedAt: z.string() })).optional(),
+    agentStages: z.record(z.string(), z.enum(["advisory", "enforced"])).optional(),
   }),
   /** Present while a rollout routes some sessions to a candidate version (the server routes them). */
   rollout: z.object({ id: z.string(), percent: z.number() }).optional(),

@@ -1,0 +1,19 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { AgentDetail } from "@/components/agents/agent-detail";
+import { PageHeader } from "@/components/ui/page-header";
+import { currentConsoleUser } from "@/lib/auth/console-user";
+import { can } from "@/lib/auth/permissions";
+
+export const metadata: Metadata = { title: "Agent" };
+
+export default async function AgentPage({ params }: { params: Promise<{ name: string }> }) {
+  const { name } = await params;
+  const user = await currentConsoleUser();
+  return (
+    <>
+      <PageHeader title={`Agent ${decodeURIComponent(name)}`} description={<>Phased adoption: calibrate in advisory mode, then promote. Changing the stage needs a reason and is audited. <Link href="/agents" className="underline">All agents</Link></>} />
+      <AgentDetail name={decodeURIComponent(name)} canChange={can(user?.role, "policy.write")} />
+    </>
+  );
+}

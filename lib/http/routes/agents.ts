@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { StageInput, setAgentStage, stageHistory } from "@/lib/agents/stage";
+import { advisoryAgreement, blastCalibration } from "@/lib/calibration/figures";
+import { AppError } from "@/lib/errors";
+import { readJson } from "@/lib/http/node-http";
+import { parseInput } from "@/lib/http/validate";
+import type { Route } from "@/lib/http/router";
+
+const Filter = z.object({ agent: z.string().min(1).max(128).optional() });
+
+// Agents' adoption stages and the calibration figures that justify promoting them.
+export const AGENT_ROUTES: Route[] = [
+  // GET /api/v1/admin/agents – every agent with its stage
+  {
+    method: "GET",
+    path: "/api/v1/admin/agents",
+    permission: "console.read",
+    handler: async ({ store }) => ({ agents: await store.prisma.agent.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, description: true, stage: true } }) }),
+  },
+  // GET /api/v1/admin/agents/:name – stage, its history and the agreement figures
+  {
+    method: "GET",
+    path: "/api/v1/admin/agents/:name",
+    permission: "console.read",
+    handler: async ({ store, params }) => {
+      const agent = await store.prisma.agent.findUnique({ where: { id: params.name! }, select: { id: true, name: true, description: true, stage: true, createdAt: true } });
+      if (!agent) throw new AppError("not_found", `No agent named "${params.name}".`);
+      const [agreement] = await advisoryAgreement(store.prisma, { agent: agent.id });
+      return { agent, agreement: agreement ?? null, blast: (await blastCalibration(store.prisma, { agent: agent.id })).summary, history: await stageHistory(store.prisma, agent.id) };
+    },
+  },
+  // POST /api/v1/admin/agents/:name/stage – promote or demote, with a reason (audited)
+  {
+    method: "POST",
+    path: "/api/v1/admin/agents/:name/stage",
+    permission: "policy.write",
+    handler: async ({ store, principal, req, params }) => {
+      const input = parseInput(StageInput, await readJson(req));
+      const { result, generation } = await setAgentStage({ db: store.prisma, principal, agentId: params.name!, input });
+      return { agent: result, generation };
+    },
+  },
+  // GET /api/v1/admin/calibration?agent= – predicted vs observed blast radius, advisory agreement
+  {
+    method: "GET",
+    path: "/api/v1/admin/calibration",
+    permission: "console.read",
+    handler: async ({ store, url }) => {
+      const filter = parseInput(Filter, Object.fromEntries(url.searchParams));
+      return { blast: await blastCalibration(store.prisma, filter), agreement: await advisoryAgreement(store.prisma, filter) };
+    },
+  },
+];

@@ -7,6 +7,7 @@ import { SYSTEM } from "@/lib/auth/principal";
 import { deliverDue } from "@/lib/notify/webhooks";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
+import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -41,6 +42,8 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
   // batches sealed into the chain every second.
   const stopSeal = every(1000, "decision-seal", () => sealTick(store.prisma));
   const stopCheckpoints = every(250, "audit-checkpoint", () => checkpointTick(store.prisma));
+  // PGlite has no autovacuum: keep the planner's statistics current as tables grow.
+  const stopAnalyze = store.kind === "pglite" ? every(30_000, "analyze", () => analyzeStaleTables(store.prisma)) : () => {};
   return {
     store,
     holder,
@@ -51,6 +54,7 @@ export async function openDataPlane(store: Store): Promise<DataPlane> {
       stopWebhooks();
       stopSeal();
       stopCheckpoints();
+      stopAnalyze();
       holder.close();
       await holder.idle();
       await limiter.close();

@@ -33,7 +33,7 @@ export interface AuditExport {
   cleanup(): Promise<void>;
 }
 
-const EVENT_PAGE = 5_000;
+const EVENT_PAGE = 1_000;
 const SEQ_PAGE = 50_000;
 
 /**

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, hash } from "node:crypto";
 import { canonicalJson } from "@/lib/audit/event";
 
 // RFC 6962 (Certificate Transparency) Merkle tree: leaves and inner nodes are hashed with
@@ -12,7 +12,8 @@ const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 
 export function leafHash(value: unknown): Buffer {
-  return sha256(LEAF, Buffer.from(canonicalJson(value), "utf8"));
+  // "\u0000" is the one-byte leaf prefix in UTF-8.
+  return hash("sha256", "\u0000" + canonicalJson(value), "buffer");
 }
 
 /** Largest power of two strictly less than n (n ≥ 2). */

@@ -6,6 +6,7 @@ import { access, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
+import { LineReader, forEachLineBytes } from "@/lib/audit/line-reader";
 import * as tar from "tar";
 import { GENESIS_HASH, canonicalJson, chainHash, type HashedEvent } from "@/lib/audit/event";
 import { leafHash, rootFromProof } from "@/lib/audit/merkle";
@@ -117,32 +118,41 @@ async function verifyDir(dir: string, trustedKeys?: string[]): Promise<VerifyRep
   };
 }
 
+/** One JSON-lines line; a line that is not a JSON object is a modification. */
+function parseLine(raw: string, file: string, line: number): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    v = undefined;
+  }
+  // Every line is an object, which also keeps a literal `null` line from passing for the end.
+  if (!isObject(v)) fail("modified", null, `${path.basename(file)} line ${line} is not a JSON object`);
+  return v as Record<string, unknown>;
+}
+
 /** Parsed JSON lines with one line of look-ahead; a line that is not a JSON object is a modification. */
 class JsonLines {
-  private readonly input: ReturnType<typeof createReadStream>;
-  private readonly lines: AsyncIterator<string>;
+  private readonly lines: LineReader;
   private ahead: unknown = undefined; // undefined: not read yet; null: end of file
   line = 0;
   constructor(private readonly file: string) {
-    this.input = createReadStream(file);
-    this.lines = createInterface({ input: this.input, crlfDelay: Infinity })[Symbol.asyncIterator]();
+    this.lines = new LineReader(file);
+  }
+  /** The next line unparsed (for a scan that needs one member only); null at the end. */
+  async nextRaw(): Promise<string | null> {
+    const raw = await this.lines.next();
+    if (raw !== null) this.line += 1;
+    return raw;
+  }
+  /** Parses a raw line as nextRaw returned it. */
+  parse(raw: string): Record<string, unknown> {
+    return parseLine(raw, this.file, this.line);
   }
   async peek(): Promise<unknown> {
     if (this.ahead === undefined) {
-      const r = await this.lines.next();
-      if (r.done) this.ahead = null;
-      else {
-        this.line += 1;
-        let v: unknown;
-        try {
-          v = JSON.parse(r.value);
-        } catch {
-          v = undefined;
-        }
-        // Every line is an object, which also keeps a literal `null` line from passing for the end.
-        if (!isObject(v)) fail("modified", null, `${path.basename(this.file)} line ${this.line} is not a JSON object`);
-        this.ahead = v;
-      }
+      const raw = await this.nextRaw();
+      this.ahead = raw === null ? null : this.parse(raw);
     }
     return this.ahead;
   }
@@ -152,7 +162,7 @@ class JsonLines {
     return v;
   }
   close() {
-    this.input.destroy();
+    this.lines.close();
   }
   async *[Symbol.asyncIterator]() {
     try {
@@ -263,18 +273,31 @@ function asEvent(v: unknown, line: number): BundleEvent {
 async function scanSeqs(file: string): Promise<Int32Array> {
   let seqs = new Int32Array(1024);
   let n = 0;
-  const lines = new JsonLines(file);
-  for await (const v of lines) {
-    const e = asEvent(v, lines.line);
-    if (e.seq > 0x7fffffff) fail("modified", null, `events.jsonl line ${lines.line} has an impossible sequence number`);
+  await forEachLineBytes(file, (bytes, line) => {
+    // The exporter writes seq first: read it from the bytes and leave the full parse (and the
+    // check that the parsed seq is this one) to walkChain, which reads every in-place line.
+    let seq = leadingSeq(bytes);
+    seq ??= asEvent(parseLine(bytes.toString("utf8"), file, line), line).seq;
+    if (seq > 0x7fffffff) fail("modified", null, `events.jsonl line ${line} has an impossible sequence number`);
     if (n === seqs.length) {
       const grown = new Int32Array(n * 2);
       grown.set(seqs);
       seqs = grown;
     }
-    seqs[n++] = e.seq;
-  }
+    seqs[n++] = seq;
+  });
   return seqs.subarray(0, n);
+}
+
+const SEQ_PREFIX = Buffer.from('{"seq":');
+
+/** The seq of a line that begins `{"seq":<digits>,`, as the exporter writes them; else null. */
+function leadingSeq(b: Buffer): number | null {
+  if (b.length < 9 || b.compare(SEQ_PREFIX, 0, 7, 0, 7) !== 0 || b[7] === 48) return null;
+  let seq = 0;
+  let i = 7;
+  for (; i < 17 && i < b.length && b[i]! >= 48 && b[i]! <= 57; i++) seq = seq * 10 + (b[i]! - 48);
+  return i > 7 && i < 17 && b[i] === 44 ? seq : null;
 }
 
 type Structural = { kind: FailureKind; seq: number; detail: string };
@@ -322,6 +345,8 @@ async function walkChain(dir: string, manifest: BundleManifest, count: number) {
     for (let i = 0; i < count; i++) {
       const e = asEvent(await events.next(), events.line);
       const s = e.seq;
+      // scanSeqs read this seq from the line's first member; JSON.parse keeps the last of duplicates.
+      if (s !== manifest.range.fromSeq + i) fail("modified", manifest.range.fromSeq + i, `events.jsonl line ${events.line} names sequence ${manifest.range.fromSeq + i} and then ${s}`);
       let c = await checkpoints.peek();
       if (c !== null && asCheckpoint(c, checkpoints.line).seq < s) fail("inserted", (c as BundleCheckpoint).seq, `checkpoint ${(c as BundleCheckpoint).seq} lies before the range`);
       const d = await decisions.peek();

@@ -12,6 +12,7 @@ import { evaluatorTick } from "@/lib/rollouts/evaluator";
 import { pauseAutomatically } from "@/lib/rollouts/auto-pause";
 import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliability";
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
+import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
@@ -71,6 +72,8 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     const cause = { metric: "deny_rate_spike", value: spike.rate, threshold: spike.baseline * (1 + denySpike), window: windowMs / 1000 };
     if (up.isUp) void pauseAutomatically(store.prisma, null, message, cause).catch((e) => console.error("[deny-spike] pausing the rollout failed:", (e as Error).message));
   });
+  // PGlite has no autovacuum: keep the planner's statistics current as tables grow.
+  const stopAnalyze = store.kind === "pglite" ? every(30_000, "analyze", () => analyzeStaleTables(store.prisma)) : () => {};
   return {
     store,
     holder,
@@ -86,6 +89,7 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
       stopWebhooks();
       stopSeal();
       stopCheckpoints();
+      stopAnalyze();
       holder.close();
       await holder.idle();
       await limiter.close();

@@ -12,9 +12,10 @@ import { fmt } from "@/scripts/bench/stats";
 
 export const VARIANT_PORT = 3026;
 
-export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean }): Promise<{ load: LoadResult; logRows: number }> {
-  const dataDir = path.join(opts.workDir, `variant-${opts.variant}`);
-  const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(VARIANT_PORT)], {
+export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean; port?: number }): Promise<{ load: LoadResult; logRows: number }> {
+  const port = opts.port ?? VARIANT_PORT;
+  const dataDir = path.join(opts.workDir, `variant-${opts.variant}-${opts.pending === false ? "no-pending" : "mix"}`);
+  const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(port)], {
     logDir: opts.workDir,
     env: {
       ...process.env,
@@ -27,10 +28,10 @@ export async function runVariant(opts: { variant: string; target: string; workDi
   });
   let result: LoadResult;
   try {
-    await waitForHttp(`http://127.0.0.1:${VARIANT_PORT}/api/health`, child, 90_000);
+    await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, 90_000);
     result = await load({
       target: opts.target,
-      url: `http://127.0.0.1:${VARIANT_PORT}/api/v1/decide`,
+      url: `http://127.0.0.1:${port}/api/v1/decide`,
       bodies: decideMix({ pending: opts.pending }).map((m) => m.body),
       headers: { authorization: `Bearer ${AGENT_TOKEN}` },
       durationS: opts.durationS ?? DURATION_S,

@@ -3,10 +3,9 @@
 // PostgreSQL only: PGlite has one owner process by design.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { createToken } from "@/lib/auth/tokens";
-import { openStore, type Store } from "@/lib/db/store";
-import { startServerProcess, type ServerProcess } from "@/lib/test/server-process";
-import { createPostgresDatabase } from "@/lib/test/store";
+import type { Store } from "@/lib/db/store";
+import type { ServerProcess } from "@/lib/test/server-process";
+import { startTwoInstances, type TwoInstances } from "@/lib/test/two-instances";
 
 const OPS_TOKEN = "gov_agent_world_multi_instance_ops_0001";
 const BASE_ENV = {
@@ -18,7 +17,7 @@ const BASE_ENV = {
   GOVERNOR_DEMO_OPS_AGENT_TOKEN: OPS_TOKEN,
 };
 
-let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
+let instances: TwoInstances | undefined;
 let a: ServerProcess;
 let b: ServerProcess;
 let store: Store;
@@ -40,20 +39,10 @@ async function untilB(req: object, ok: (d: Record<string, any>) => boolean, limi
 }
 
 before(async () => {
-  db = await createPostgresDatabase();
-  const port = 3600 + Math.floor(Math.random() * 300);
-  a = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url }, port);
-  b = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url }, port + 1);
-  store = await openStore({ databaseUrl: db.url, migrate: false });
-  const editor = await store.prisma.user.findUniqueOrThrow({ where: { username: "editor" } });
-  const admin = { actor: { type: "user" as const, id: "test", name: "test" }, role: "admin" as const, via: "system" as const };
-  editorToken = (await createToken({ db: store.prisma, principal: admin, input: { kind: "personal", name: "model import", userId: editor.id } })).secret;
+  instances = await startTwoInstances(BASE_ENV, "model import");
+  ({ a, b, store, editorToken } = instances);
 });
-after(async () => {
-  await Promise.all([a?.stop(), b?.stop()]);
-  await store?.close();
-  await db?.drop();
-});
+after(async () => instances?.stop());
 
 describe("the observed world across two instances", () => {
   it("a model import, a schema report and a stage change on A apply to B's next decisions", async () => {

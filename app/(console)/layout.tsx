@@ -22,13 +22,17 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <header className="sticky top-0 z-30 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-900/90">
         <ReliabilityBanner />
         <ControlBanner canWrite={canControl} userId={user.id} />
-        <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 py-2">
+        {/* Two rows: the kill switch and who is signed in never compete with the sections for
+            width, so neither wraps nor scrolls out of sight however many sections a role sees. */}
+        <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 pt-2">
           <Link href="/" className="text-lg font-bold tracking-tight">Governor</Link>
-          <Nav items={items} />
-          <div className="ml-auto flex items-center gap-3">
+          <div className="ml-auto flex shrink-0 items-center gap-3 whitespace-nowrap">
             {canControl && <KillSwitchButton />}
             <UserMenu displayName={user.displayName} username={user.username} role={user.role} />
           </div>
+        </div>
+        <div className="mx-auto max-w-7xl px-3 py-1.5">
+          <Nav items={items} />
         </div>
       </header>
       <main className="mx-auto w-full max-w-7xl flex-1 px-4 py-6">{children}</main>

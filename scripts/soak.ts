@@ -17,6 +17,7 @@ import { assertPortsFree, killAll, startChild, waitForHttp } from "@/scripts/ben
 import { fmt, median, sleep } from "@/scripts/bench/stats";
 import { rolloutLoop } from "@/scripts/soak/rollout-loop";
 import { rssMiB } from "@/scripts/soak/rss";
+import { heapFlags } from "@/scripts/heap-flags";
 
 const { values: args } = parseArgs({
   options: {
@@ -47,7 +48,9 @@ const kind = args["database-url"] ? "postgres" : "pglite";
 const store = await prepareCrashStore(kind, { databaseUrl: args["database-url"] });
 const consoleOn = existsSync(".next/BUILD_ID");
 const snapshots = args["heap-snapshots"] ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${logDir}`] : [];
-const server = startChild("governor", process.execPath, [...snapshots, "--import", "tsx", "server.ts"], {
+// The heap bound `npm start` runs with (GOVERNOR_MAX_HEAP_MB), so the soak measures what ships.
+const heap = heapFlags();
+const server = startChild("governor", process.execPath, [...snapshots, ...heap, "--import", "tsx", "server.ts"], {
   logDir,
   env: { ...process.env, ...store.serverEnv, PORT: String(port), HOST: "127.0.0.1", GOVERNOR_CONSOLE: consoleOn ? "on" : "off", NEXT_TELEMETRY_DISABLED: "1" },
 });
@@ -60,7 +63,7 @@ const sample = () => rss.push({ t: (Date.now() - started) / 1000, mib: rssMiB(pi
 sample();
 const rssStart = rss[0]!.mib;
 const sampler = setInterval(sample, 5000);
-console.log(`Soak: ${minutes} min on ${kind}${consoleOn ? " (console on)" : " (no build: console off)"} at ${base}; warm-up ${warmupMin} min; logs in ${logDir}`);
+console.log(`Soak: ${minutes} min on ${kind}${consoleOn ? " (console on)" : " (no build: console off)"} at ${base}; warm-up ${warmupMin} min; server heap ${heap[0] ?? "V8 default"}; logs in ${logDir}`);
 console.log(`Machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.node}; load ${machine.loadBefore.join(" ")}`);
 
 // The simulator gives up if its first request takes over 3 s; on a busy machine the server's

@@ -9,8 +9,10 @@ test("the overview chart counts new denials live and names what refused them", a
   await login(page, "viewer");
   const denied = page.getByTestId("decision-totals").locator("div", { hasText: "Denied" }).locator("dd");
   const readDenied = async () => ((await denied.count()) ? Number((await denied.innerText()).replace(/\D/g, "")) : 0);
-  // Before any traffic in a fresh run the card shows its empty state instead of totals.
+  // Read the starting count only once the card has loaded: totals, or the empty state a fresh
+  // run shows before any traffic (earlier specs may already have made denials).
   await expect(page.getByRole("heading", { name: "Decisions" })).toBeVisible();
+  await expect(page.getByTestId("decision-totals").or(page.getByText("No decisions in this range"))).toBeVisible();
   const before = await readDenied();
 
   const agent = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 2000 });

@@ -37,8 +37,9 @@ export class LocalCounters {
 
 /**
  * Wraps the store's rate limiter so the decision path never waits on an unreachable database:
- * while the store is down, or when one consume fails or runs past COUNTER_DEADLINE_MS, the call
- * is counted locally. The local counts are dropped when the store is back.
+ * while the store is down, or when one consume fails, the call is counted locally; one that runs
+ * past COUNTER_DEADLINE_MS prompts a health check and waits for the counter unless the store is
+ * then found unreachable. The local counts are dropped when the store is back.
  */
 export function withLocalFallback(primary: RateLimiter, health: StoreHealth): RateLimiter & { local: LocalCounters } {
   const local = new LocalCounters();
@@ -54,8 +55,15 @@ export function withLocalFallback(primary: RateLimiter, health: StoreHealth): Ra
       return Promise.race([r, late])
         .then((v) => {
           if (v !== "late") return v;
+          // Slow is not down: counting locally now would let through a call the shared counter
+          // refuses (a limit of 25 once allowed 26 under load). Keep waiting for the counter, and
+          // count locally only if the probe finds the store unreachable meanwhile.
           void health.check();
-          return local.consume(rules, now);
+          let off: () => void = () => {};
+          const down = new Promise<Exhausted | null>((resolve) => {
+            off = health.onChange((s) => !s.up && resolve(local.consume(rules, now)));
+          });
+          return Promise.race([r, down]).finally(() => off());
         })
         .catch((err) => {
           health.report(err);

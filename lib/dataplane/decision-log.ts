@@ -1,4 +1,5 @@
 import type { Db } from "@/lib/db/client";
+import { insertSealed } from "@/lib/audit/seal";
 
 export interface DecisionRecord {
   id: string;
@@ -27,27 +28,20 @@ export interface DecisionRecord {
 
 const FLUSH_MS = 250;
 const MAX_BATCH = 5000;
-// Rows per INSERT. PGlite runs on this process's event loop, so one statement blocks every
-// request queued behind it: small statements with a yield between keep the decision path's
-// tail short (measured in docs/BENCHMARKS.md).
-const CHUNK = 200;
 
-// The whole chunk travels as one JSON parameter that PostgreSQL expands itself: about 10× less
-// CPU per row than Prisma's createMany, which builds and compiles a parameter per column.
-const INSERT_SQL = `INSERT INTO "DecisionLog" SELECT * FROM json_populate_recordset(NULL::"DecisionLog", $1::json) ON CONFLICT ("id") DO NOTHING`;
-
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 // Recently decided ids, so an outcome report can be checked before its decision is flushed.
 const RECENT_LIMIT = 200_000;
 
 /**
  * Collects decisions in memory and writes them in batches, at least every 250 ms, so the decision
- * path never waits on the database. close() flushes what is left (graceful shutdown).
+ * path never waits on the database. Each batch is sealed into the audit chain as it is written
+ * (lib/audit/seal.ts). close() flushes what is left (graceful shutdown).
  */
 export class DecisionLogWriter {
   private buffer: DecisionRecord[] = [];
   private recent = new Map<string, { agentId: string; grantId: string | null }>();
   private flushing: Promise<void> | null = null;
+  private uncertain = false;
   private timer: NodeJS.Timeout;
   written = 0;
   /** Takes a batch elsewhere (the local journal while the store is down), or returns null. */
@@ -82,19 +76,25 @@ export class DecisionLogWriter {
   }
 
   private async writeChunks(batch: DecisionRecord[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += CHUNK) {
-      const chunk = batch.slice(i, i + CHUNK);
-      try {
-        await this.db.$executeRawUnsafe(INSERT_SQL, JSON.stringify(chunk));
-        this.written += chunk.length;
-      } catch (err) {
-        // Put what is left back in front so order holds; the next tick retries.
-        this.buffer.unshift(...batch.slice(i));
-        console.error(`[decision-log] writing ${batch.length - i} decisions failed; will retry:`, (err as Error).message);
-        return;
-      }
-      await yieldToRequests();
+    try {
+      // After a failed write the commit may still have happened (a connection lost at COMMIT):
+      // leave out what the store already has, or the retry would fail on its ids forever.
+      const rows = this.uncertain ? await this.notYetStored(batch) : batch;
+      await insertSealed(this.db, rows);
+      this.uncertain = false;
+      this.written += batch.length;
+    } catch (err) {
+      // Put the batch back in front so order holds; the next tick retries.
+      this.uncertain = true;
+      this.buffer.unshift(...batch);
+      console.error(`[decision-log] writing ${batch.length} decisions failed; will retry:`, (err as Error).message);
     }
+  }
+
+  private async notYetStored(batch: DecisionRecord[]): Promise<DecisionRecord[]> {
+    const found = await this.db.decisionLog.findMany({ where: { id: { in: batch.map((r) => r.id) } }, select: { id: true } });
+    const stored = new Set(found.map((r) => r.id));
+    return batch.filter((r) => !stored.has(r.id));
   }
 
   /** Flushes everything buffered (graceful shutdown), stopping only if writes keep failing. */

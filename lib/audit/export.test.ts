@@ -31,8 +31,9 @@ before(async () => {
   const support = agentClient(api.url, SUPPORT_TOKEN);
   try {
     for (const batch of [7, 5]) {
-      for (let i = 0; i < batch; i++) await support.decide({ agent: "support-bot", tenant: "acme", session: `s${i}`, tool: i % 3 ? "search_kb" : "drop_table" });
+      // Read before deciding: the writer's 250 ms timer may write (and seal) some of them early.
       const sealedBefore = await store.prisma.decisionBatch.aggregate({ _sum: { count: true } });
+      for (let i = 0; i < batch; i++) await support.decide({ agent: "support-bot", tenant: "acme", session: `s${i}`, tool: i % 3 ? "search_kb" : "drop_table" });
       await api.dp.log.flush();
       // The writer seals what it writes: every decision is in a batch, and the stray-row sealer
       // finds nothing left to do.

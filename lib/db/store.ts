@@ -9,6 +9,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { GENERATION_CHANNEL } from "@/lib/db/generation";
 import { EventBus } from "@/lib/events";
 import { registerBus } from "@/lib/db/bus-of";
+import { PGliteThread } from "@/lib/db/pglite-thread";
 
 export type StoreKind = "pglite" | "postgres";
 
@@ -30,6 +31,15 @@ export interface OpenStoreOptions {
   log?: (msg: string) => void;
   /** PostgreSQL: how long to wait for a new connection before failing (GOVERNOR_DB_TIMEOUT_MS). */
   connectTimeoutMs?: number;
+  /** PGlite: run the database on its own thread (default) or on the caller's (GOVERNOR_PGLITE_THREAD=main). */
+  pgliteThread?: "worker" | "main";
+}
+
+/** GOVERNOR_PGLITE_THREAD: "worker" (default) or "main"; anything else is refused at start-up. */
+export function pgliteThreadFromEnv(value = process.env.GOVERNOR_PGLITE_THREAD): "worker" | "main" {
+  if (value === undefined || value === "" || value === "worker") return "worker";
+  if (value === "main") return "main";
+  throw new Error(`GOVERNOR_PGLITE_THREAD must be "worker" or "main", not "${value}".`);
 }
 
 function parseGeneration(payload: string, bus: EventBus): void {
@@ -39,7 +49,9 @@ function parseGeneration(payload: string, bus: EventBus): void {
 
 async function openPglite(opts: OpenStoreOptions): Promise<Store> {
   if (opts.dataDir) mkdirSync(path.resolve(opts.dataDir), { recursive: true });
-  const db = opts.dataDir ? new PGlite(path.resolve(opts.dataDir)) : new PGlite();
+  const dataDir = opts.dataDir ? path.resolve(opts.dataDir) : undefined;
+  const thread = (opts.pgliteThread ?? pgliteThreadFromEnv()) === "worker" ? new PGliteThread(dataDir) : null;
+  const db = thread ? thread.asPGlite() : dataDir ? new PGlite(dataDir) : new PGlite();
   await db.waitReady;
   const factory = new PrismaPGlite(db);
   if (opts.migrate !== false) await applyMigrations({ adapterFactory: factory, log: opts.log });
@@ -56,7 +68,7 @@ async function openPglite(opts: OpenStoreOptions): Promise<Store> {
     close: async () => {
       await unlisten();
       await prisma.$disconnect();
-      await db.close();
+      await db.close(); // on a worker, also ends the thread
     },
   };
 }

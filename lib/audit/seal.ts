@@ -2,29 +2,13 @@ import type { Db } from "@/lib/db/client";
 import { appendAudit } from "@/lib/audit/append";
 import { leafHash, merkleRoot } from "@/lib/audit/merkle";
 import { SYSTEM } from "@/lib/auth/principal";
+import { decisionLeaf, decisionLeafHash, type DecisionRow } from "@/lib/audit/decision-leaf";
 
 export const SEAL_BATCH_MAX = 10_000;
 // Only one instance seals stray rows at a time; the others skip the tick.
 const SEAL_LOCK = 7_446_004;
 
-type DecisionRow = {
-  id: string; at: Date | string; agentId: string; tenant: string; session: string; tool: string; request: unknown; decision: string; primitive: string | null;
-  reasons: unknown; policyVersion: number; generation: number; cohort: string; latencyUs: number; tokenId: string | null; grantId: string | null; failsafe: boolean;
-};
-
-/**
- * The leaf content of a sealed decision: the whole record, with the identities it binds (agent,
- * token, policy version and generation; approvers appear in an executed approval's reasons).
- * Accepts a stored row (Date) or the same row as JSON (ISO string), and writes absent nullable
- * members as null, so a leaf hashed from the writer's memory equals one hashed from the store.
- */
-export function decisionLeaf(d: DecisionRow) {
-  return {
-    id: d.id, at: typeof d.at === "string" ? d.at : d.at.toISOString(), agentId: d.agentId, tenant: d.tenant, session: d.session, tool: d.tool, request: d.request ?? null,
-    decision: d.decision, primitive: d.primitive ?? null, reasons: d.reasons ?? null, policyVersion: d.policyVersion, generation: d.generation,
-    cohort: d.cohort, latencyUs: d.latencyUs, tokenId: d.tokenId ?? null, grantId: d.grantId ?? null, failsafe: d.failsafe ?? false,
-  };
-}
+export { decisionLeaf };
 
 // Every column but the seal's two, which the insert sets itself.
 const LOG_COLUMNS = `"id","at","agentId","tenant","session","tool","request","decision","primitive","reasons","policyVersion","generation","cohort","latencyUs","tokenId","grantId","failsafe","serverBlastRadius","agentBlastRadius","enforced"`;
@@ -34,39 +18,38 @@ const SEALED_INSERT = `INSERT INTO "DecisionLog" (${LOG_COLUMNS}, "batchId", "ba
 // Rows per INSERT inside the seal's transaction, with a yield between: PGlite runs on this
 // process's event loop, so one long statement would hold every decision queued behind it.
 const INSERT_CHUNK = 500;
-const HASH_CHUNK = 500;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Writes a batch of decisions already sealed: the leaves are hashed from the JSON the store is
- * given (so they are exactly what it keeps), and one transaction appends the `decisions.seal`
+ * Writes a batch of decisions already sealed: the leaves are hashed from the records in memory
+ * (JCS gives plain data the same text as its JSON round trip through the store, which
+ * lib/dataplane/decision-log.test.ts checks against the stored rows), and one transaction appends the `decisions.seal`
  * chain entry with their Merkle root, creates the batch and inserts the rows with their batch id
  * and leaf index. The seal then needs no read-back of the rows and no second write to them, which
  * on PGlite were the longest statements on the decision path's event loop (docs/BENCHMARKS.md).
  * All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */
-export async function insertSealed(db: Db, rows: readonly object[]): Promise<number> {
+export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const chunks: string[] = [];
   const leaves: Buffer[] = [];
   let firstAt = "";
   let lastAt = "";
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const json = JSON.stringify(rows.slice(i, i + INSERT_CHUNK));
-    chunks.push(json);
-    const parsed = JSON.parse(json) as DecisionRow[];
-    for (let j = 0; j < parsed.length; j++) {
-      const leaf = decisionLeaf(parsed[j]!);
-      if (!firstAt || leaf.at < firstAt) firstAt = leaf.at;
-      if (leaf.at > lastAt) lastAt = leaf.at;
-      leaves.push(leafHash(leaf));
-      if ((j + 1) % HASH_CHUNK === 0) await yieldToRequests();
+    const chunk = rows.slice(i, i + INSERT_CHUNK);
+    chunks.push(JSON.stringify(chunk));
+    for (const row of chunk) {
+      const at = typeof row.at === "string" ? row.at : row.at.toISOString();
+      if (!firstAt || at < firstAt) firstAt = at;
+      if (at > lastAt) lastAt = at;
+      leaves.push(decisionLeafHash(row));
     }
+    await yieldToRequests();
   }
   const root = merkleRoot(leaves).toString("hex");
-  const firstId = (rows[0] as { id: string }).id;
-  const lastId = (rows[rows.length - 1] as { id: string }).id;
+  const firstId = rows[0]!.id;
+  const lastId = rows[rows.length - 1]!.id;
   await db.$transaction(
     async (tx) => {
       const event = await appendAudit(tx, {

@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   GOVERNOR_OIDC_DEFAULT_ROLE: optional,
   /** "off" runs a data-plane-only instance: the API without the Next.js console. */
   GOVERNOR_CONSOLE: z.enum(["on", "off"]).default("on"),
+  /** Embedded PGlite on its own thread ("worker") or on the main thread ("main"). */
+  GOVERNOR_PGLITE_THREAD: unsetIfEmpty(z.enum(["worker", "main"]).default("worker")),
   // Reliability (lib/reliability): the enforcement circuit breaker and the database deadline.
   GOVERNOR_BREAKER_WINDOW_S: unsetIfEmpty(z.coerce.number().int().min(10).max(86_400).default(300)),
   GOVERNOR_BREAKER_ERROR_RATE: unsetIfEmpty(z.coerce.number().gt(0).lt(1).default(0.01)),

@@ -87,3 +87,26 @@ test("oncall stops one tool from the Controls page and resumes it", async ({ bro
   await page.getByRole("button", { name: "Resume send_email" }).click();
   await expect(page.getByTestId("control-banner")).toHaveCount(0);
 });
+
+test("when the controls cannot be read, the Controls page says their state is unknown rather than showing them off", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "oncall");
+  await page.goto("/controls");
+  await expect(page.getByTestId("mode-global_kill")).toContainText("off");
+  // The server's answer while its database is unreachable, injected in the browser: the e2e
+  // server's embedded database cannot be taken away from under it (lib/reliability's PostgreSQL
+  // tests cover the server side of an outage).
+  const outage = { error: { code: "unavailable", message: "The database is unreachable; try again shortly." } };
+  await page.route("**/api/v1/admin/controls", (route) => route.fulfill({ status: 503, contentType: "application/json", body: JSON.stringify(outage) }));
+  await expect(page.getByTestId("controls-load-error")).toContainText("may be out of date", { timeout: 15_000 });
+  await expect(page.getByTestId("controls-load-error")).toContainText("The database is unreachable");
+  // A fresh load during the outage has no last-known state to show.
+  await page.reload();
+  await expect(page.getByTestId("controls-load-error")).toContainText("state is unknown", { timeout: 15_000 });
+  await expect(page.getByTestId("mode-global_kill")).toContainText("state unknown");
+  await expect(page.getByTestId("mode-global_kill")).not.toContainText("off");
+  await expect(page.getByTestId("mode-global_kill").getByRole("button")).toHaveCount(0);
+  await page.unroute("**/api/v1/admin/controls");
+  await expect(page.getByTestId("controls-load-error")).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.getByTestId("mode-global_kill")).toContainText("off");
+});

@@ -13,7 +13,12 @@ import { api } from "@/lib/client/api";
 
 type Pending = { control: string; target?: string; label: string } | null;
 
-function stateText(c: ActiveControl | undefined) {
+// While the controls cannot be read, no state is shown as "running" or "off": during an
+// incident an operator must not mistake "unknown" for "not stopped".
+const UNKNOWN = <span className="text-amber-700 dark:text-amber-400">state unknown</span>;
+
+function stateText(c: ActiveControl | undefined, known = true) {
+  if (!known) return UNKNOWN;
   if (!c) return <span className="text-emerald-700 dark:text-emerald-400">● running</span>;
   return (
     <span className="text-red-700 dark:text-red-400">
@@ -41,6 +46,9 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
     { title: "Tenants", control: "tenant_kill", names: Object.keys(doc?.tenants ?? {}) },
   ];
   const q = search.trim().toLowerCase();
+  // React Query keeps the last good answer when a refetch fails: that state is shown, marked stale.
+  const known = controls.data !== undefined;
+  const stale = controls.isError && known;
 
   async function setTwoPerson(value: boolean) {
     setSavingSetting(true);
@@ -57,6 +65,16 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
 
   return (
     <div className="space-y-6">
+      {controls.isError && (
+        <div role="alert" data-testid="controls-load-error" className="rounded-md border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-200">
+          <p className="font-medium">{stale ? "The controls could not be refreshed; the state below may be out of date." : "The controls could not be loaded, so their state is unknown."}</p>
+          <p className="mt-1">
+            {controls.error.message}
+            {stale && controls.dataUpdatedAt ? ` Last read at ${new Date(controls.dataUpdatedAt).toISOString().slice(11, 19)} UTC.` : ""} Retrying every 2 s. Agents
+            keep the last policy they were given; flipping a control needs the database.
+          </p>
+        </div>
+      )}
       <Card title="Modes">
         <ul className="divide-y divide-slate-100 dark:divide-slate-800">
           {(["global_kill", "read_only", "approval_all"] as const).map((mode) => {
@@ -64,8 +82,8 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
             return (
               <li key={mode} className="flex flex-wrap items-center gap-3 py-3" data-testid={`mode-${mode}`}>
                 <div className="min-w-56 font-medium">{CONTROL_LABEL[mode]}</div>
-                <div className="flex-1 text-sm">{c ? stateText(c) : <span className="text-slate-600 dark:text-slate-400">off</span>}</div>
-                {canWrite && (c ? (
+                <div className="flex-1 text-sm">{!known ? UNKNOWN : c ? stateText(c) : <span className="text-slate-600 dark:text-slate-400">off</span>}</div>
+                {canWrite && known && (c ? (
                   <Button variant="secondary" onClick={() => setRecovering(c)}>Turn off</Button>
                 ) : (
                   <Button variant={mode === "global_kill" ? "danger" : "secondary"} onClick={() => setStopping({ control: mode, label: CONTROL_LABEL[mode]! })}>Turn on</Button>
@@ -76,9 +94,9 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
           <li className="flex flex-wrap items-center gap-3 py-3">
             <div className="min-w-56 font-medium">Two-person recovery</div>
             <div className="flex-1 text-sm text-slate-600 dark:text-slate-400">
-              {controls.data?.settings.recovery_two_person ? "On: lifting the global kill needs a second operator to confirm." : "Off: one operator with a reason can lift the global kill."}
+              {!known ? UNKNOWN : controls.data?.settings.recovery_two_person ? "On: lifting the global kill needs a second operator to confirm." : "Off: one operator with a reason can lift the global kill."}
             </div>
-            {canManageSettings && (
+            {canManageSettings && known && (
               <Button variant="secondary" disabled={savingSetting} onClick={() => setTwoPerson(!controls.data?.settings.recovery_two_person)}>
                 {controls.data?.settings.recovery_two_person ? "Turn off" : "Turn on"}
               </Button>
@@ -99,6 +117,8 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
             <Card key={g.control} title={g.title}>
               {policy.isPending ? (
                 <p role="status" className="text-sm text-slate-500">Loading…</p>
+              ) : policy.isError && !doc ? (
+                <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">Could not load the policy: {policy.error.message}</p>
               ) : names.length === 0 ? (
                 <p className="text-sm text-slate-500">{q ? `No ${g.title.toLowerCase()} match “${search}”.` : `No ${g.title.toLowerCase()} in the policy.`}</p>
               ) : (
@@ -109,9 +129,9 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
                       <li key={name} className="flex items-start gap-2 py-2">
                         <div className="flex-1">
                           <div className="font-mono text-sm font-medium">{name}</div>
-                          <div className="text-xs">{stateText(c)}</div>
+                          <div className="text-xs">{stateText(c, known)}</div>
                         </div>
-                        {canWrite && (c ? (
+                        {canWrite && known && (c ? (
                           <Button variant="secondary" aria-label={`Resume ${name}`} onClick={() => flip.mutate({ control: g.control, target: name, active: false })}>Resume</Button>
                         ) : (
                           <Button variant="ghost" aria-label={`Stop ${name}`} onClick={() => setStopping({ control: g.control, target: name, label: `${g.title.slice(0, -1)} ${name}` })}>Stop</Button>

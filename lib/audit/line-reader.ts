@@ -62,13 +62,24 @@ const NEWLINE = 10;
 export async function forEachLineBytes(chunks: AsyncIterable<Buffer>, onLine: (buf: Buffer, start: number, end: number) => void, onChunk: () => void = () => {}): Promise<void> {
   let rest: Buffer | null = null;
   for await (const chunk of chunks) {
-    const buf: Buffer = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
-    for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
-      onLine(buf, start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+    if (rest) {
+      // Only the line that spans the two chunks is copied, not the whole chunk.
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl === -1) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl)]);
+      onLine(joined, 0, joined.length > 0 && joined[joined.length - 1] === 13 ? joined.length - 1 : joined.length);
+      rest = null;
       start = nl + 1;
     }
-    rest = start < buf.length ? buf.subarray(start) : null;
+    for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
+      onLine(chunk, start, nl > start && chunk[nl - 1] === 13 ? nl - 1 : nl);
+      start = nl + 1;
+    }
+    rest = start < chunk.length ? chunk.subarray(start) : null;
     onChunk();
   }
   if (rest && rest.length) onLine(rest, 0, rest[rest.length - 1] === 13 ? rest.length - 1 : rest.length);

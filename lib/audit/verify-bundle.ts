@@ -408,13 +408,24 @@ async function checkBatch(lines: JsonLines, seq: number, after: unknown, out: { 
 function checkMatched(buf: Buffer, fromSeq: number, lastSeq: number, counted: number): number {
   let n = 0;
   let prev = 0;
-  for (const line of textLines(buf)) {
-    const s = Number(line);
-    if (!isSeq(s) || !/^\d+$/.test(line) || s < fromSeq || s > lastSeq) fail("modified", null, `matched.txt line ${n + 1} is not a sequence number inside the range`);
+  // Digits read from the bytes: the file has a line per matching event.
+  const check = (start: number, end: number) => {
+    let s = 0;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      s = c >= 48 && c <= 57 && s >= 0 ? s * 10 + c - 48 : -1;
+    }
+    if (end === start || !isSeq(s) || s < fromSeq || s > lastSeq) fail("modified", null, `matched.txt line ${n + 1} is not a sequence number inside the range`);
     if (s <= prev) fail(s === prev ? "inserted" : "reordered", s, `matched.txt lists ${s} after ${prev}`);
     prev = s;
     n += 1;
+  };
+  let start = 0;
+  for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+    check(start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+    start = nl + 1;
   }
+  if (start < buf.length) check(start, buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length);
   if (n !== counted) fail(n < counted ? "deleted" : "inserted", null, `manifest counts ${counted} matching events, matched.txt lists ${n}`);
   return n;
 }

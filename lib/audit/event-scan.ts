@@ -11,6 +11,8 @@ import { Failed, asEvent, fail, leadingSeq, parseLine, type VerifyFailure } from
 import type { BundleEvent } from "@/lib/audit/bundle-format";
 
 const FILE = "events.jsonl";
+const NIBBLE = new Uint8Array(256);
+for (let c = 0; c < 16; c++) NIBBLE["0123456789abcdef".charCodeAt(c)] = c;
 
 /**
  * A failing line: `parse` failures (not an event, a second seq) come before the checkpoint and
@@ -120,7 +122,7 @@ export class EventScan {
     this.atBuf = buf;
     this.atStart = line.atStart;
     this.atEnd = line.atEnd;
-    this.passed(i, line.digest, line.isSeal, seal);
+    this.passed(i, line.digest, line.isSeal, seal, buf, line.hashAt);
   }
 
   private checkParsed(i: number, e: BundleEvent) {
@@ -135,13 +137,18 @@ export class EventScan {
     this.passed(i, hash, event.action === "decisions.seal", event.after);
   }
 
-  private passed(i: number, hash: string, isSeal: boolean, after: unknown) {
+  /** Keeps a checked line's hash; `line`/`at`: where its hex digits sit in the line, if known. */
+  private passed(i: number, hash: string, isSeal: boolean, after: unknown, line?: Buffer, at = 0) {
     if ((i + 1) * 32 > this.hashes.length) {
       const grown = Buffer.allocUnsafe(this.hashes.length * 2);
       this.hashes.copy(grown);
       this.hashes = grown;
     }
-    this.hashes.write(hash, i * 32, 32, "hex");
+    if (line) {
+      // Decoded from the line's bytes (checked equal to the digest): cheaper than Buffer#write(hex).
+      const h = this.hashes;
+      for (let k = 0, o = i * 32; k < 64; k += 2, o++) h[o] = (NIBBLE[line[at + k]!]! << 4) | NIBBLE[line[at + k + 1]!]!;
+    } else this.hashes.write(hash, i * 32, 32, "hex");
     this.lastHash = hash;
     if (isSeal) this.seals.set(i, after);
   }

@@ -200,31 +200,41 @@ function push(keyStart: number, keyEnd: number, memberStart: number, memberEnd: 
   sp += 4;
 }
 
-/** The top-level members the verifier reads; false for a duplicate or malformed one. */
-function topMember(line: EventLine, keyStart: number, keyEnd: number, valueStart: number): boolean | "drop" {
-  const hashKey = same(keyStart, keyEnd, K_HASH);
-  if (hashKey || same(keyStart, keyEnd, K_PREV)) {
-    if ((hashKey ? line.hashAt : line.prevHashAt) >= 0) return false; // hash64() checked the value
-    if (hashKey) line.hashAt = valueStart + 1;
+/**
+ * The top-level members the verifier reads; false for a duplicate or malformed one. `known`: the
+ * member's place in the exporter's order when the line follows it so far (EXPORT_NAMES), else -1.
+ */
+function topMember(line: EventLine, keyStart: number, keyEnd: number, valueStart: number, hashMember: boolean, known: number): boolean | "drop" {
+  if (hashMember) {
+    const isHash = keyEnd - keyStart === K_HASH.length;
+    if ((isHash ? line.hashAt : line.prevHashAt) >= 0) return false; // hash64() checked the value
+    if (isHash) line.hashAt = valueStart + 1;
     else line.prevHashAt = valueStart + 1;
     return "drop"; // not part of the hashed event
   }
-  if (same(keyStart, keyEnd, K_SEQ)) {
-    let seq = 0;
-    for (let i = valueStart; i < p; i++) {
-      const c = src[i]!;
-      if (c < 0x30 || c > 0x39) return false;
-      seq = seq * 10 + c - 0x30;
+  const id = known >= 0 ? known : same(keyStart, keyEnd, K_SEQ) ? 0 : same(keyStart, keyEnd, K_AT) ? 1 : same(keyStart, keyEnd, K_ACTION) ? 3 : same(keyStart, keyEnd, K_AFTER) ? 6 : -1;
+  switch (id) {
+    case 0: {
+      let seq = 0;
+      for (let i = valueStart; i < p; i++) {
+        const c = src[i]!;
+        if (c < 0x30 || c > 0x39) return false;
+        seq = seq * 10 + c - 0x30;
+      }
+      line.seq = seq;
+      break;
     }
-    line.seq = seq;
-  } else if (same(keyStart, keyEnd, K_AT)) {
-    line.atStart = valueStart;
-    line.atEnd = p;
-  } else if (same(keyStart, keyEnd, K_ACTION)) {
-    line.isSeal = same(valueStart, p, SEAL);
-  } else if (same(keyStart, keyEnd, K_AFTER)) {
-    line.afterStart = valueStart;
-    line.afterEnd = p;
+    case 1:
+      line.atStart = valueStart;
+      line.atEnd = p;
+      break;
+    case 3:
+      line.isSeal = same(valueStart, p, SEAL);
+      break;
+    case 6:
+      line.afterStart = valueStart;
+      line.afterEnd = p;
+      break;
   }
   return true;
 }
@@ -259,10 +269,11 @@ function object(depth: number, top?: EventLine): boolean {
     if (src[p] !== COLON) return false;
     const valueStart = p + 1;
     let fromLine = false;
+    const hashMember = top !== undefined && ((klen === K_HASH.length && same(keyStart, keyEnd, K_HASH)) || (klen === K_PREV.length && same(keyStart, keyEnd, K_PREV)));
     if (!top) {
       out[o++] = src[p++]!;
       if (!value(depth)) return false;
-    } else if ((klen === 6 && same(keyStart, keyEnd, K_HASH)) || (klen === 10 && same(keyStart, keyEnd, K_PREV))) {
+    } else if (hashMember) {
       p++;
       if (!hash64()) return false;
     } else if (src[valueStart] === 0x7b || src[valueStart] === 0x5b) {
@@ -276,16 +287,16 @@ function object(depth: number, top?: EventLine): boolean {
       o = memberStart;
       fromLine = true;
     }
-    const kept = top ? topMember(top, keyStart, keyEnd, valueStart) : true;
+    let known = -1;
+    if (top && !hashMember) {
+      const k = (sp - base) >> 2;
+      if (exportOrder && k < EXPORT_KEYS.length && same(keyStart, keyEnd, EXPORT_KEYS[k]!)) known = k;
+      else exportOrder = false;
+    }
+    const kept = top ? topMember(top, keyStart, keyEnd, valueStart, hashMember, known) : true;
     if (!kept) return false;
     if (kept === "drop") o = memberStart;
-    else {
-      if (top && exportOrder) {
-        const k = (sp - base) >> 2;
-        exportOrder = k < EXPORT_KEYS.length && same(keyStart, keyEnd, EXPORT_KEYS[k]!);
-      }
-      push(keyStart, keyEnd, fromLine ? -1 - keyStart : memberStart, fromLine ? p : o);
-    }
+    else push(keyStart, keyEnd, fromLine ? -1 - keyStart : memberStart, fromLine ? p : o);
     const c = src[p++];
     if (c === 0x7d) break;
     if (c !== COMMA) return false;

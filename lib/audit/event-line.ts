@@ -35,6 +35,8 @@ export interface EventLine {
   hashInputAt: number;
 }
 
+const result: EventLine = { seq: 0, digest: "", prevHashAt: -1, hashAt: -1, atStart: -1, atEnd: -1, afterStart: -1, afterEnd: -1, isSeal: false, hashInputAt: 0 };
+
 // Work buffers: members are written here in the line's order, then copied in canonical order.
 let out = Buffer.allocUnsafe(1 << 16);
 let src: Buffer = out;
@@ -370,6 +372,8 @@ function object(depth: number, top?: EventLine): boolean {
 /**
  * The hash check of one events.jsonl line (`buf[start, stop)`, no line break) without parsing it:
  * null when the line is not in the form this reader accepts (the caller must parse it instead).
+ * The result is one object reused by every call (one line after another, a million of them):
+ * read it before the next call.
  */
 export function readEventLine(buf: Buffer, start: number, stop: number): EventLine | null {
   src = buf;
@@ -381,7 +385,12 @@ export function readEventLine(buf: Buffer, start: number, stop: number): EventLi
   // members are re-ordered, and prevHash.
   if (out.length < 2 * (stop - start) + 256) out = Buffer.allocUnsafe(2 * (stop - start) + 256);
   o = 0;
-  const line: EventLine = { seq: 0, digest: "", prevHashAt: -1, hashAt: -1, atStart: -1, atEnd: -1, afterStart: -1, afterEnd: -1, isSeal: false, hashInputAt: 0 };
+  const line = result;
+  line.seq = 0;
+  line.digest = "";
+  line.prevHashAt = line.hashAt = line.atStart = line.atEnd = line.afterStart = line.afterEnd = -1;
+  line.isSeal = false;
+  line.hashInputAt = 0;
   try {
     if (src[p] !== 0x7b || !object(1, line) || p !== end) return null;
   } finally {

@@ -343,8 +343,7 @@ async function walkChain(scan: EventScan, head: Head, decisions: JsonLines) {
   const failed = scan.eventFailure;
   let cp = 0;
   let checkedDecision: unknown = undefined; // the look-ahead line asDecision passed, checked once
-  const nextDecision = async (): Promise<BundleDecision | null> => {
-    const d = decisions.ahead !== undefined ? decisions.ahead : await decisions.peek();
+  const decisionShape = (d: unknown): BundleDecision | null => {
     if (d !== null && d !== checkedDecision) checkedDecision = asDecision(d, decisions.line);
     return d as BundleDecision | null;
   };
@@ -354,7 +353,8 @@ async function walkChain(scan: EventScan, head: Head, decisions: JsonLines) {
     if (own?.stage === "parse") throw new Failed(own.failure);
     const c = checkpoints[cp];
     if (c && c.seq < s) fail("inserted", c.seq, `checkpoint ${c.seq} lies before the range`);
-    const d = await nextDecision();
+    // Awaited only when a new line must be read: not once per event.
+    const d = decisionShape(decisions.ahead !== undefined ? decisions.ahead : await decisions.peek());
     if (d !== null && d.auditSeq < s) fail("inserted", d.auditSeq, `decisions.jsonl has a proof for sequence ${d.auditSeq}, which is not a decisions.seal event in the range`);
     if (i === 0 && scan.firstPrevHash !== manifest.prevHash) fail("modified", s, "prevHash of the first event is not manifest.prevHash");
     if (own) throw new Failed(own.failure);
@@ -369,7 +369,7 @@ async function walkChain(scan: EventScan, head: Head, decisions: JsonLines) {
   }
   if (count > 0) Object.assign(out, { firstHash: scan.hashAt(0), lastHash: scan.hashAt(count - 1), fromTime: scan.firstAt, toTime: scan.lastAt });
   out.pendingCheckpoint = checkpoints[cp]?.seq ?? null;
-  out.pendingDecision = (await nextDecision())?.auditSeq ?? null;
+  out.pendingDecision = decisionShape(await decisions.peek())?.auditSeq ?? null;
   return out;
 }
 

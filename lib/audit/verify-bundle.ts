@@ -6,8 +6,8 @@
 // the events pass kept. The failure reported is the one the steps of §6, run in order, would find
 // first, whatever the order of the files in the archive.
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
-import { LineReader } from "@/lib/audit/line-reader";
-import { forEachLineBytes } from "@/lib/audit/line-reader";
+import { stat } from "node:fs/promises";
+import { LineReader, forEachLineBytes } from "@/lib/audit/line-reader";
 import { GENESIS_HASH, canonicalJson } from "@/lib/audit/event";
 import { leafHash, rootFromProof } from "@/lib/audit/merkle";
 import { EventScan } from "@/lib/audit/event-scan";
@@ -17,7 +17,6 @@ import {
   BUNDLE_FILES, BUNDLE_FORMAT,
   type BundleCheckpoint, type BundleDecision, type BundleManifest, type FailureKind,
 } from "@/lib/audit/bundle-format";
-import { stat } from "node:fs/promises";
 
 export type { VerifyFailure } from "@/lib/audit/bundle-checks";
 export type VerifyReport =

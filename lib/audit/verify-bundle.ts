@@ -1,21 +1,24 @@
 // Offline verifier for governor-audit-bundle/1 (docs/AUDIT_FORMAT.md). It needs no database and
 // no network: it imports only the pure hashing modules, never lib/db, lib/env or the signing keys.
+//
+// It reads the archive once, as a stream: events.jsonl is checked line by line as it arrives
+// (event-scan.ts), the small files are kept in memory, and decisions.jsonl is read against what
+// the events pass kept. The failure reported is the one the steps of §6, run in order, would find
+// first, whatever the order of the files in the archive.
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { access, mkdtemp, readFile, rm, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createInterface } from "node:readline";
+import { stat } from "node:fs/promises";
 import { LineReader, forEachLineBytes } from "@/lib/audit/line-reader";
-import * as tar from "tar";
-import { GENESIS_HASH, canonicalJson, chainHash, type HashedEvent } from "@/lib/audit/event";
+import { GENESIS_HASH, canonicalJson } from "@/lib/audit/event";
 import { leafHash, rootFromProof } from "@/lib/audit/merkle";
+import { EventScan } from "@/lib/audit/event-scan";
+import { readBundle } from "@/lib/audit/bundle-reader";
+import { Failed, HEX64, fail, isObject, isSeq, parseLine, type VerifyFailure } from "@/lib/audit/bundle-checks";
 import {
-  BUNDLE_FILES, BUNDLE_FILE_NAMES, BUNDLE_FORMAT,
-  type BundleCheckpoint, type BundleDecision, type BundleEvent, type BundleManifest, type FailureKind,
+  BUNDLE_FILES, BUNDLE_FORMAT,
+  type BundleCheckpoint, type BundleDecision, type BundleManifest, type FailureKind,
 } from "@/lib/audit/bundle-format";
 
-export type VerifyFailure = { ok: false; kind: FailureKind; seq: number | null; detail: string };
+export type { VerifyFailure } from "@/lib/audit/bundle-checks";
 export type VerifyReport =
   | {
       ok: true;
@@ -28,131 +31,161 @@ export type VerifyReport =
     }
   | VerifyFailure;
 
-class Failed extends Error {
-  constructor(readonly failure: VerifyFailure) {
-    super(failure.detail);
-  }
-}
-const fail = (kind: FailureKind, seq: number | null, detail: string): never => {
-  throw new Failed({ ok: false, kind, seq, detail });
-};
-
-const HEX64 = /^[0-9a-f]{64}$/;
-const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * Checks a bundle (.tar.gz, or a directory holding its files) and names the first failure.
  * `trustedKeys` (SPKI PEM): when given, only these keys count and keys.json is ignored.
  */
 export async function verifyBundle(bundle: string, opts: { trustedKeys?: string[] } = {}): Promise<VerifyReport> {
   const isDir = (await stat(bundle)).isDirectory();
-  let dir: string | undefined;
+  const v = new Verification(opts.trustedKeys);
   try {
-    dir = isDir ? bundle : await extract(bundle);
-    return await verifyDir(dir, opts.trustedKeys);
+    await readBundle(bundle, isDir, (name, chunks) => v.file(name, chunks));
+    return await v.result();
   } catch (e) {
     if (e instanceof Failed) return e.failure;
     throw e;
-  } finally {
-    if (dir && !isDir) await rm(dir, { recursive: true, force: true });
   }
 }
 
-async function extract(archive: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "governor-audit-verify-"));
-  try {
-    // Only the bundle's own regular files: no links, no paths outside the temp dir. Reads of
-    // 1 MB (not 16) keep node-tar from buffering most of the archive when the disk is slower.
-    await tar.x({ file: archive, cwd: dir, strict: true, maxReadSize: 1 << 20, filter: (p, entry) => BUNDLE_FILE_NAMES.includes(p.replace(/^\.\//, "")) && "type" in entry && entry.type === "File" });
-  } catch (e) {
-    await rm(dir, { recursive: true, force: true });
-    fail("modified", null, `the archive cannot be read as .tar.gz: ${(e as Error).message}`);
-  }
-  return dir;
+const collect = async (chunks: AsyncIterable<Buffer>): Promise<Buffer> => {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+};
+async function* fromBuffers(parts: Buffer[]): AsyncIterable<Buffer> {
+  yield* parts;
 }
 
-async function verifyDir(dir: string, trustedKeys?: string[]): Promise<VerifyReport> {
-  const file = (name: string) => path.join(dir, name);
-  for (const name of [BUNDLE_FILES.manifest, BUNDLE_FILES.events, BUNDLE_FILES.checkpoints, BUNDLE_FILES.keys, BUNDLE_FILES.decisions, BUNDLE_FILES.matched]) {
-    await access(file(name)).catch(() => fail("deleted", null, `${name} is missing from the bundle`));
+/** What §6 steps 1–3 establish: the manifest, the trusted keys and the signed checkpoints. */
+type Head = { manifest: BundleManifest; checkpoints: BundleCheckpoint[]; keyIds: Set<string> };
+type Walk = Awaited<ReturnType<typeof walkChain>>;
+/** The steps' results, each kept until result() reports the first failure in §6 order. */
+type Outcome<T> = { value: T } | { error: unknown };
+
+class Verification {
+  private readonly seen = new Set<string>();
+  private readonly small = new Map<string, Buffer>();
+  private scan: EventScan | null = null;
+  private head: Outcome<Head> | null = null;
+  private walk: Outcome<Walk> | null = null;
+  private decisions: Buffer[] | null = null; // decisions.jsonl when it came before what it needs
+
+  constructor(private readonly trustedKeys?: string[]) {}
+
+  async file(name: string, chunks: AsyncIterable<Buffer>): Promise<void> {
+    // Extracting would have kept one copy; a second one is something added to the bundle.
+    if (this.seen.has(name)) fail("inserted", null, `the archive holds ${name} more than once`);
+    this.seen.add(name);
+    if (name === BUNDLE_FILES.events) {
+      const scan = new EventScan();
+      await forEachLineBytes(chunks, (buf, start, end) => scan.line(buf, start, end), () => scan.endChunk());
+      this.scan = scan;
+    } else if (name === BUNDLE_FILES.decisions) {
+      const lines = new JsonLines(chunks, name);
+      if (this.settled()) await lines.drain(); // an earlier step has failed: the proofs do not matter
+      else if (this.ready()) await this.runWalk(lines);
+      else this.decisions = [await collect(chunks)];
+    } else {
+      this.small.set(name, await collect(chunks));
+    }
   }
-  const manifest = await readManifest(file(BUNDLE_FILES.manifest));
-  const { fromSeq, toSeq } = manifest.range;
-  const keys = await loadKeys(file(BUNDLE_FILES.keys), trustedKeys);
-  const signed = await checkSignatures(file(BUNDLE_FILES.checkpoints), keys);
 
-  const seqs = await scanSeqs(file(BUNDLE_FILES.events));
-  const structural = classifySeqs(seqs, fromSeq, toSeq);
-  // Walk the events that sit in their place, in front of the first structural failure, so that
-  // a content failure at a lower sequence number is named first.
-  let inPlace = 0;
-  while (inPlace < seqs.length && seqs[inPlace] === fromSeq + inPlace && (!structural || fromSeq + inPlace < structural.seq)) inPlace++;
-  const walk = await walkChain(dir, manifest, inPlace);
-  if (structural) fail(structural.kind, structural.seq, structural.detail);
-
-  const n = seqs.length;
-  const lastSeq = fromSeq + n - 1;
-  if (walk.pendingCheckpoint !== null) fail("truncated", lastSeq + 1, `a signed checkpoint covers sequence ${walk.pendingCheckpoint}, but the events end at ${lastSeq}`);
-  if (walk.lastCovered !== lastSeq) fail("truncated", lastSeq + 1, `no signed checkpoint covers the last event (sequence ${lastSeq}); the bundle may have been cut short`);
-  if (walk.pendingDecision !== null) fail("inserted", walk.pendingDecision, `decisions.jsonl has a proof for sequence ${walk.pendingDecision}, which is not a decisions.seal event in the range`);
-
-  const c = manifest.counts;
-  if (c.events !== n) fail(n < c.events ? "truncated" : "inserted", n < c.events ? lastSeq + 1 : null, `manifest counts ${c.events} events, events.jsonl has ${n}`);
-  if (manifest.firstHash !== walk.firstHash) fail("modified", fromSeq, "manifest.firstHash is not the hash of the first event");
-  if (manifest.lastHash !== walk.lastHash) fail("modified", lastSeq, "manifest.lastHash is not the hash of the last event");
-  if (manifest.range.fromTime !== walk.fromTime || manifest.range.toTime !== walk.toTime) fail("modified", null, "manifest.range times are not those of the first and last event");
-  if (c.checkpoints !== signed.count) fail(signed.count < c.checkpoints ? "deleted" : "inserted", null, `manifest counts ${c.checkpoints} checkpoints, checkpoints.jsonl has ${signed.count}`);
-  if (c.decisions !== walk.decisions || c.batches !== walk.batches) {
-    fail(walk.decisions < c.decisions ? "deleted" : "inserted", null, `manifest counts ${c.decisions} decisions in ${c.batches} batches, decisions.jsonl proves ${walk.decisions} in ${walk.batches}`);
+  /** Steps 1–3 once their files are in: they come before anything the events show. */
+  private headOutcome(): Outcome<Head> | null {
+    if (this.head) return this.head;
+    const m = this.small.get(BUNDLE_FILES.manifest), k = this.small.get(BUNDLE_FILES.keys), c = this.small.get(BUNDLE_FILES.checkpoints);
+    if (!m || !k || !c) return null;
+    try {
+      const manifest = readManifest(m);
+      const keys = loadKeys(k, this.trustedKeys);
+      this.head = { value: { manifest, ...checkSignatures(c, keys) } };
+    } catch (e) {
+      this.head = { error: e };
+    }
+    return this.head;
   }
-  const matched = await checkMatched(file(BUNDLE_FILES.matched), fromSeq, lastSeq, c.matched);
-  return {
-    ok: true,
-    events: n,
-    matched,
-    range: manifest.range,
-    lastHash: walk.lastHash,
-    checkpoints: { verified: signed.count, keyIds: [...signed.keyIds] },
-    decisions: { proven: walk.decisions, batches: walk.batches },
-  };
-}
 
-/** One JSON-lines line; a line that is not a JSON object is a modification. */
-function parseLine(raw: string, file: string, line: number): Record<string, unknown> {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    v = undefined;
+  /** Whether decisions.jsonl can be checked as it arrives: everything that comes before it is in and passed. */
+  private ready(): boolean {
+    const head = this.headOutcome();
+    return this.scan !== null && head !== null && "value" in head && this.scan.scanFailure === null;
   }
-  // Every line is an object, which also keeps a literal `null` line from passing for the end.
-  if (!isObject(v)) fail("modified", null, `${path.basename(file)} line ${line} is not a JSON object`);
-  return v as Record<string, unknown>;
+
+  /** Whether a step before the walk has failed already. */
+  private settled(): boolean {
+    const head = this.headOutcome();
+    return (head !== null && "error" in head) || this.scan?.scanFailure != null;
+  }
+
+  private async runWalk(decisions: JsonLines) {
+    const head = (this.head as { value: Head }).value;
+    try {
+      this.walk = { value: await walkChain(this.scan!, head, decisions) };
+    } catch (e) {
+      this.walk = { error: e };
+    } finally {
+      await decisions.drain();
+    }
+  }
+
+  async result(): Promise<VerifyReport> {
+    for (const name of [BUNDLE_FILES.manifest, BUNDLE_FILES.events, BUNDLE_FILES.checkpoints, BUNDLE_FILES.keys, BUNDLE_FILES.decisions, BUNDLE_FILES.matched]) {
+      if (!this.seen.has(name)) fail("deleted", null, `${name} is missing from the bundle`);
+    }
+    const head = this.headOutcome()!;
+    if ("error" in head) throw head.error;
+    const scan = this.scan!;
+    if (scan.scanFailure) throw new Failed(scan.scanFailure);
+    if (!this.walk) await this.runWalk(new JsonLines(fromBuffers(this.decisions ?? []), BUNDLE_FILES.decisions));
+    if ("error" in this.walk!) throw this.walk.error;
+    const walk = this.walk!.value;
+    if (walk.structural) fail(walk.structural.kind, walk.structural.seq, walk.structural.detail);
+
+    const { manifest } = head.value;
+    const { fromSeq } = manifest.range;
+    const n = scan.n;
+    const lastSeq = fromSeq + n - 1;
+    if (walk.pendingCheckpoint !== null) fail("truncated", lastSeq + 1, `a signed checkpoint covers sequence ${walk.pendingCheckpoint}, but the events end at ${lastSeq}`);
+    if (walk.lastCovered !== lastSeq) fail("truncated", lastSeq + 1, `no signed checkpoint covers the last event (sequence ${lastSeq}); the bundle may have been cut short`);
+    if (walk.pendingDecision !== null) fail("inserted", walk.pendingDecision, `decisions.jsonl has a proof for sequence ${walk.pendingDecision}, which is not a decisions.seal event in the range`);
+
+    const c = manifest.counts;
+    const signed = head.value.checkpoints.length;
+    if (c.events !== n) fail(n < c.events ? "truncated" : "inserted", n < c.events ? lastSeq + 1 : null, `manifest counts ${c.events} events, events.jsonl has ${n}`);
+    if (manifest.firstHash !== walk.firstHash) fail("modified", fromSeq, "manifest.firstHash is not the hash of the first event");
+    if (manifest.lastHash !== walk.lastHash) fail("modified", lastSeq, "manifest.lastHash is not the hash of the last event");
+    if (manifest.range.fromTime !== walk.fromTime || manifest.range.toTime !== walk.toTime) fail("modified", null, "manifest.range times are not those of the first and last event");
+    if (c.checkpoints !== signed) fail(signed < c.checkpoints ? "deleted" : "inserted", null, `manifest counts ${c.checkpoints} checkpoints, checkpoints.jsonl has ${signed}`);
+    if (c.decisions !== walk.decisions || c.batches !== walk.batches) {
+      fail(walk.decisions < c.decisions ? "deleted" : "inserted", null, `manifest counts ${c.decisions} decisions in ${c.batches} batches, decisions.jsonl proves ${walk.decisions} in ${walk.batches}`);
+    }
+    const matched = checkMatched(this.small.get(BUNDLE_FILES.matched)!, fromSeq, lastSeq, c.matched);
+    return {
+      ok: true,
+      events: n,
+      matched,
+      range: manifest.range,
+      lastHash: walk.lastHash,
+      checkpoints: { verified: signed, keyIds: [...head.value.keyIds] },
+      decisions: { proven: walk.decisions, batches: walk.batches },
+    };
+  }
 }
 
 /** Parsed JSON lines with one line of look-ahead; a line that is not a JSON object is a modification. */
 class JsonLines {
   private readonly lines: LineReader;
-  private ahead: unknown = undefined; // undefined: not read yet; null: end of file
+  /** undefined: not read yet; null: end of file. Read it to skip an await when it is there. */
+  ahead: unknown = undefined;
   line = 0;
-  constructor(private readonly file: string) {
-    this.lines = new LineReader(file);
-  }
-  /** The next line unparsed (for a scan that needs one member only); null at the end. */
-  async nextRaw(): Promise<string | null> {
-    const raw = await this.lines.next();
-    if (raw !== null) this.line += 1;
-    return raw;
-  }
-  /** Parses a raw line as nextRaw returned it. */
-  parse(raw: string): Record<string, unknown> {
-    return parseLine(raw, this.file, this.line);
+  constructor(source: AsyncIterable<Buffer>, private readonly file: string) {
+    this.lines = new LineReader(source);
   }
   async peek(): Promise<unknown> {
     if (this.ahead === undefined) {
-      const raw = await this.nextRaw();
-      this.ahead = raw === null ? null : this.parse(raw);
+      const raw = await this.lines.next();
+      if (raw !== null) this.line += 1;
+      this.ahead = raw === null ? null : parseLine(raw, this.file, this.line);
     }
     return this.ahead;
   }
@@ -161,22 +194,22 @@ class JsonLines {
     if (v !== null) this.ahead = undefined;
     return v;
   }
-  close() {
-    this.lines.close();
-  }
-  async *[Symbol.asyncIterator]() {
-    try {
-      for (let v = await this.next(); v !== null; v = await this.next()) yield v;
-    } finally {
-      this.close();
-    }
+  drain(): Promise<void> {
+    return this.lines.drain();
   }
 }
 
-async function readManifest(file: string): Promise<BundleManifest> {
+/** Lines of a small file held in memory, without the empty tail after the last "\n". */
+function textLines(buf: Buffer): string[] {
+  const lines = buf.toString("utf8").split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+}
+
+function readManifest(buf: Buffer): BundleManifest {
   let m: BundleManifest;
   try {
-    m = JSON.parse(await readFile(file, "utf8")) as BundleManifest;
+    m = JSON.parse(buf.toString("utf8")) as BundleManifest;
   } catch {
     return fail("modified", null, "manifest.json is not valid JSON");
   }
@@ -204,7 +237,7 @@ function ed25519(pem: string): KeyObject | null {
   }
 }
 
-async function loadKeys(file: string, trusted?: string[]): Promise<Map<string, KeyObject>> {
+function loadKeys(buf: Buffer, trusted?: string[]): Map<string, KeyObject> {
   const keys = new Map<string, KeyObject>();
   if (trusted) {
     for (const pem of trusted) {
@@ -216,7 +249,7 @@ async function loadKeys(file: string, trusted?: string[]): Promise<Map<string, K
   }
   let list: unknown;
   try {
-    list = JSON.parse(await readFile(file, "utf8"));
+    list = JSON.parse(buf.toString("utf8"));
   } catch {
     return fail("modified", null, "keys.json is not valid JSON");
   }
@@ -237,13 +270,12 @@ function asCheckpoint(v: unknown, line: number): BundleCheckpoint {
 }
 
 /** Every checkpoint's Ed25519 signature, in file order; sequence numbers must rise strictly. */
-async function checkSignatures(file: string, keys: Map<string, KeyObject>) {
-  const lines = new JsonLines(file);
-  let count = 0;
+function checkSignatures(buf: Buffer, keys: Map<string, KeyObject>) {
+  const checkpoints: BundleCheckpoint[] = [];
   let prev = 0;
   const keyIds = new Set<string>();
-  for await (const v of lines) {
-    const c = asCheckpoint(v, lines.line);
+  for (const [i, raw] of textLines(buf).entries()) {
+    const c = asCheckpoint(parseLine(raw, BUNDLE_FILES.checkpoints, i + 1), i + 1);
     const key = keys.get(c.keyId) ?? fail("unknown_key", c.seq, `checkpoint ${c.seq} is signed by key ${c.keyId}, which is not among the ${keys.size} trusted key(s)`);
     const payload = Buffer.from(canonicalJson({ seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId }), "utf8");
     let good = false;
@@ -256,50 +288,11 @@ async function checkSignatures(file: string, keys: Map<string, KeyObject>) {
     if (c.seq === prev) fail("inserted", c.seq, `checkpoint ${c.seq} appears twice`);
     if (c.seq < prev) fail("reordered", c.seq, `checkpoint ${c.seq} comes after checkpoint ${prev}`);
     prev = c.seq;
-    count += 1;
+    checkpoints.push(c);
     keyIds.add(c.keyId);
   }
-  return { count, keyIds };
+  return { checkpoints, keyIds };
 }
-
-function asEvent(v: unknown, line: number): BundleEvent {
-  if (!isObject(v) || !isSeq(v.seq) || typeof v.hash !== "string" || typeof v.prevHash !== "string") {
-    return fail("modified", isObject(v) && isSeq(v.seq) ? v.seq : null, `events.jsonl line ${line} is not an event with seq, prevHash and hash`);
-  }
-  return v as unknown as BundleEvent;
-}
-
-/** The seq of every line of events.jsonl, in file order (4 bytes each). */
-async function scanSeqs(file: string): Promise<Int32Array> {
-  let seqs = new Int32Array(1024);
-  let n = 0;
-  await forEachLineBytes(file, (bytes, line) => {
-    // The exporter writes seq first: read it from the bytes and leave the full parse (and the
-    // check that the parsed seq is this one) to walkChain, which reads every in-place line.
-    let seq = leadingSeq(bytes);
-    seq ??= asEvent(parseLine(bytes.toString("utf8"), file, line), line).seq;
-    if (seq > 0x7fffffff) fail("modified", null, `events.jsonl line ${line} has an impossible sequence number`);
-    if (n === seqs.length) {
-      const grown = new Int32Array(n * 2);
-      grown.set(seqs);
-      seqs = grown;
-    }
-    seqs[n++] = seq;
-  });
-  return seqs.subarray(0, n);
-}
-
-const SEQ_PREFIX = Buffer.from('{"seq":');
-
-/** The seq of a line that begins `{"seq":<digits>,`, as the exporter writes them; else null. */
-function leadingSeq(b: Buffer): number | null {
-  if (b.length < 9 || b.compare(SEQ_PREFIX, 0, 7, 0, 7) !== 0 || b[7] === 48) return null;
-  let seq = 0;
-  let i = 7;
-  for (; i < 17 && i < b.length && b[i]! >= 48 && b[i]! <= 57; i++) seq = seq * 10 + (b[i]! - 48);
-  return i > 7 && i < 17 && b[i] === 44 ? seq : null;
-}
-
 type Structural = { kind: FailureKind; seq: number; detail: string };
 
 /**
@@ -332,50 +325,51 @@ function classifySeqs(seqs: Int32Array, fromSeq: number, toSeq: number): Structu
 }
 
 /**
- * Recomputes the first `count` events' hashes and links, merging in the checkpoints (each must
- * equal the event hash at its seq) and the decision proofs (each batch against its seal event).
+ * The chain walk (§6 step 5) over the events in their place, in front of the first structural
+ * failure, so that a content failure at a lower sequence number is named first. The events pass
+ * checked each line's parse, link and hash; this merges in, step by step as the walk would, the
+ * manifest's prevHash, the checkpoints (each must equal the event hash at its seq) and the
+ * decision proofs (each batch against its seal event).
  */
-async function walkChain(dir: string, manifest: BundleManifest, count: number) {
-  const events = new JsonLines(path.join(dir, BUNDLE_FILES.events));
-  const checkpoints = new JsonLines(path.join(dir, BUNDLE_FILES.checkpoints));
-  const decisions = new JsonLines(path.join(dir, BUNDLE_FILES.decisions));
-  const out = { firstHash: "", lastHash: "", fromTime: "", toTime: "", lastCovered: 0, decisions: 0, batches: 0, pendingCheckpoint: null as number | null, pendingDecision: null as number | null };
-  let prev = manifest.prevHash;
-  try {
-    for (let i = 0; i < count; i++) {
-      const e = asEvent(await events.next(), events.line);
-      const s = e.seq;
-      // scanSeqs read this seq from the line's first member; JSON.parse keeps the last of duplicates.
-      if (s !== manifest.range.fromSeq + i) fail("modified", manifest.range.fromSeq + i, `events.jsonl line ${events.line} names sequence ${manifest.range.fromSeq + i} and then ${s}`);
-      let c = await checkpoints.peek();
-      if (c !== null && asCheckpoint(c, checkpoints.line).seq < s) fail("inserted", (c as BundleCheckpoint).seq, `checkpoint ${(c as BundleCheckpoint).seq} lies before the range`);
-      const d = await decisions.peek();
-      if (d !== null && asDecision(d, decisions.line).auditSeq < s) fail("inserted", (d as BundleDecision).auditSeq, `decisions.jsonl has a proof for sequence ${(d as BundleDecision).auditSeq}, which is not a decisions.seal event in the range`);
-
-      if (e.prevHash !== prev) fail("modified", s, i === 0 ? "prevHash of the first event is not manifest.prevHash" : `prevHash does not equal the hash of sequence ${s - 1}: one of the two was changed`);
-      const { prevHash, hash, ...event } = e;
-      if (chainHash(prevHash, event as HashedEvent) !== hash) fail("modified", s, "the event's contents do not match its hash");
-      c = await checkpoints.peek();
-      if (c !== null && (c as BundleCheckpoint).seq === s) {
-        await checkpoints.next();
-        if ((c as BundleCheckpoint).hash !== hash) fail("modified", s, `the signed checkpoint at sequence ${s} has hash ${(c as BundleCheckpoint).hash}, the event has ${hash}`);
-        out.lastCovered = s;
-      }
-      if (event.action === "decisions.seal") await checkBatch(decisions, s, event.after, out);
-      if (i === 0) Object.assign(out, { firstHash: hash, fromTime: event.at });
-      out.lastHash = prev = hash;
-      out.toTime = event.at;
+async function walkChain(scan: EventScan, head: Head, decisions: JsonLines) {
+  const { manifest, checkpoints } = head;
+  const { fromSeq, toSeq } = manifest.range;
+  const seqs = scan.seqs();
+  const structural = classifySeqs(seqs, fromSeq, toSeq);
+  let count = 0;
+  while (count < seqs.length && seqs[count] === fromSeq + count && (!structural || fromSeq + count < structural.seq)) count++;
+  const out = { structural, firstHash: "", lastHash: "", fromTime: undefined as unknown, toTime: undefined as unknown, lastCovered: 0, decisions: 0, batches: 0, pendingCheckpoint: null as number | null, pendingDecision: null as number | null };
+  const failed = scan.eventFailure;
+  let cp = 0;
+  let checkedDecision: unknown = undefined; // the look-ahead line asDecision passed, checked once
+  const decisionShape = (d: unknown): BundleDecision | null => {
+    if (d !== null && d !== checkedDecision) checkedDecision = asDecision(d, decisions.line);
+    return d as BundleDecision | null;
+  };
+  for (let i = 0; i < count; i++) {
+    const s = fromSeq + i;
+    const own = failed?.index === i ? failed : null;
+    if (own?.stage === "parse") throw new Failed(own.failure);
+    const c = checkpoints[cp];
+    if (c && c.seq < s) fail("inserted", c.seq, `checkpoint ${c.seq} lies before the range`);
+    // Awaited only when a new line must be read: not once per event.
+    const d = decisionShape(decisions.ahead !== undefined ? decisions.ahead : await decisions.peek());
+    if (d !== null && d.auditSeq < s) fail("inserted", d.auditSeq, `decisions.jsonl has a proof for sequence ${d.auditSeq}, which is not a decisions.seal event in the range`);
+    if (i === 0 && scan.firstPrevHash !== manifest.prevHash) fail("modified", s, "prevHash of the first event is not manifest.prevHash");
+    if (own) throw new Failed(own.failure);
+    if (i >= scan.checked) throw new Error(`the events pass stopped at line ${scan.checked + 1}, before the walk`);
+    if (c && c.seq === s) {
+      cp += 1;
+      const hash = scan.hashAt(i);
+      if (c.hash !== hash) fail("modified", s, `the signed checkpoint at sequence ${s} has hash ${c.hash}, the event has ${hash}`);
+      out.lastCovered = s;
     }
-    const c = await checkpoints.peek();
-    out.pendingCheckpoint = c === null ? null : asCheckpoint(c, checkpoints.line).seq;
-    const d = await decisions.peek();
-    out.pendingDecision = d === null ? null : asDecision(d, decisions.line).auditSeq;
-    return out;
-  } finally {
-    events.close();
-    checkpoints.close();
-    decisions.close();
+    if (scan.seals.has(i)) await checkBatch(decisions, s, scan.seals.get(i), out);
   }
+  if (count > 0) Object.assign(out, { firstHash: scan.hashAt(0), lastHash: scan.hashAt(count - 1), fromTime: scan.firstAt, toTime: scan.lastAt });
+  out.pendingCheckpoint = checkpoints[cp]?.seq ?? null;
+  out.pendingDecision = decisionShape(await decisions.peek())?.auditSeq ?? null;
+  return out;
 }
 
 function asDecision(v: unknown, line: number): BundleDecision {
@@ -410,21 +404,27 @@ async function checkBatch(lines: JsonLines, seq: number, after: unknown, out: { 
 }
 
 /** matched.txt: ascending seqs inside the events, as many as the manifest counts. */
-async function checkMatched(file: string, fromSeq: number, lastSeq: number, counted: number): Promise<number> {
-  const input = createReadStream(file);
+function checkMatched(buf: Buffer, fromSeq: number, lastSeq: number, counted: number): number {
   let n = 0;
   let prev = 0;
-  try {
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      const s = Number(line);
-      if (!isSeq(s) || !/^\d+$/.test(line) || s < fromSeq || s > lastSeq) fail("modified", null, `matched.txt line ${n + 1} is not a sequence number inside the range`);
-      if (s <= prev) fail(s === prev ? "inserted" : "reordered", s, `matched.txt lists ${s} after ${prev}`);
-      prev = s;
-      n += 1;
+  // Digits read from the bytes: the file has a line per matching event.
+  const check = (start: number, end: number) => {
+    let s = 0;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      s = c >= 48 && c <= 57 && s >= 0 ? s * 10 + c - 48 : -1;
     }
-  } finally {
-    input.destroy();
+    if (end === start || !isSeq(s) || s < fromSeq || s > lastSeq) fail("modified", null, `matched.txt line ${n + 1} is not a sequence number inside the range`);
+    if (s <= prev) fail(s === prev ? "inserted" : "reordered", s, `matched.txt lists ${s} after ${prev}`);
+    prev = s;
+    n += 1;
+  };
+  let start = 0;
+  for (let nl = buf.indexOf(10); nl !== -1; nl = buf.indexOf(10, start)) {
+    check(start, nl > start && buf[nl - 1] === 13 ? nl - 1 : nl);
+    start = nl + 1;
   }
+  if (start < buf.length) check(start, buf[buf.length - 1] === 13 ? buf.length - 1 : buf.length);
   if (n !== counted) fail(n < counted ? "deleted" : "inserted", null, `manifest counts ${counted} matching events, matched.txt lists ${n}`);
   return n;
 }

@@ -1,13 +1,11 @@
-import { createHash, hash } from "node:crypto";
+import { hash } from "node:crypto";
 import { canonicalJson } from "@/lib/audit/event";
 
 // RFC 6962 (Certificate Transparency) Merkle tree: leaves and inner nodes are hashed with
 // different one-byte prefixes, so a leaf can never pass for a node.
-const sha256 = (...parts: Buffer[]) => {
-  const h = createHash("sha256");
-  for (const p of parts) h.update(p);
-  return h.digest();
-};
+// One-shot hashing of the concatenation: a fraction of createHash's cost for 65-byte inputs, and
+// the verifier checks a 13-hash path per sealed decision.
+const sha256 = (...parts: Buffer[]) => hash("sha256", parts.length === 1 ? parts[0]! : Buffer.concat(parts), "buffer") as Buffer;
 const LEAF = Buffer.from([0]);
 const NODE = Buffer.from([1]);
 

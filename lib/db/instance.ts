@@ -18,6 +18,7 @@ export function getStore(): Promise<Store> {
     dataDir: pgliteDir(),
     log: (m) => console.log(`[store] ${m}`),
     connectTimeoutMs: env().GOVERNOR_DB_TIMEOUT_MS,
+    pgliteSharedBuffersMb: env().GOVERNOR_PGLITE_SHARED_BUFFERS_MB,
   }).then((store) => {
     registry.store = store;
     registry.bus = store.bus;

@@ -121,8 +121,9 @@ async function writeEvents(db: Db, file: (name: string) => string, range: { from
   let cursor = range.fromSeq - 1;
   for (;;) {
     const rows = await db.auditEvent.findMany({ where: { seq: { gt: cursor, lte: range.toSeq } }, orderBy: { seq: "asc" }, take: pageSize });
-    // One write per file per page, not two awaited writes per event: a million events made four
-    // million promises and let every page's rows live across many event-loop turns.
+    // One write per file per page, not two awaited writes per event (two million promises for a
+    // million events). Peak RSS did not move with it (docs/BENCHMARKS-AUDIT.md): V8's heap sizing,
+    // not these objects, sets the export's growth.
     let lines = "";
     let cells = "";
     for (const row of rows) {

@@ -48,6 +48,8 @@ const EnvSchema = z.object({
   GOVERNOR_BREAKER_PROBES: unsetIfEmpty(z.coerce.number().int().min(1).default(10)),
   GOVERNOR_DENY_SPIKE: unsetIfEmpty(z.coerce.number().gt(0).default(0.2)),
   GOVERNOR_DB_TIMEOUT_MS: unsetIfEmpty(z.coerce.number().int().min(100).default(2000)),
+  /** PGlite's buffer pool in MiB (PostgreSQL's shared_buffers); see lib/db/store.ts. */
+  GOVERNOR_PGLITE_SHARED_BUFFERS_MB: unsetIfEmpty(z.coerce.number().int().min(1).max(1024).default(128)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

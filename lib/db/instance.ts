@@ -19,6 +19,7 @@ export function getStore(): Promise<Store> {
     log: (m) => console.log(`[store] ${m}`),
     connectTimeoutMs: env().GOVERNOR_DB_TIMEOUT_MS,
     pgliteThread: env().GOVERNOR_PGLITE_THREAD,
+    pgliteSharedBuffersMb: env().GOVERNOR_PGLITE_SHARED_BUFFERS_MB,
   }).then((store) => {
     registry.store = store;
     registry.bus = store.bus;

@@ -55,8 +55,8 @@ export class PGliteThread {
   private inFlight = 0;
   readonly waitReady: Promise<void>;
 
-  constructor(dataDir?: string) {
-    this.worker = new Worker(workerFile(), { workerData: { dataDir } });
+  constructor(dataDir?: string, startParams?: string[]) {
+    this.worker = new Worker(workerFile(), { workerData: { dataDir, startParams } });
     this.worker.unref(); // held only while calls are in flight (see call())
     this.waitReady = new Promise((resolve, reject) => {
       if (this.inFlight++ === 0) this.worker.ref();

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
-const db = workerData.dataDir ? new PGlite(workerData.dataDir) : new PGlite();
+const db = new PGlite({ dataDir: workerData.dataDir, startParams: workerData.startParams });
 const txs = new Map(); // txId → { tx, end(ok), settled: Promise }
 const unlisteners = new Map(); // listenId → unlisten()
 const identity = (value) => value;

@@ -2,6 +2,11 @@
 // append (single-event transactions and batches, checkpoints on), verify (in the store and
 // offline from an exported bundle), filtered browser pages, and export memory. Writes
 // docs/BENCHMARKS-AUDIT.md (linked from docs/BENCHMARKS.md).
+//
+// Seeding a million events takes minutes, so a store can be seeded once and exported many times:
+//   --data-dir DIR --seed-only    seed into DIR, keep it, stop
+//   --data-dir DIR --export-only  export the store already in DIR (and verify the bundle offline);
+//                                 prints the figures, leaves the report file alone
 import { writeFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -17,8 +22,16 @@ import { verifyBundle } from "@/lib/audit/verify-bundle";
 import { openStore } from "@/lib/db/store";
 import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 import { machineInfo } from "@/scripts/bench/machine";
+import { heapFlags } from "@/scripts/heap-flags";
 
-const { values } = parseArgs({ options: { events: { type: "string", default: "1000000" } } });
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "1000000" },
+    "data-dir": { type: "string" },
+    "seed-only": { type: "boolean", default: false },
+    "export-only": { type: "boolean", default: false },
+  },
+});
 const TOTAL = Number(values.events);
 const BATCH = 1000;
 // No "decisions.seal": the verifier rightly insists that a seal event carries a Merkle root.
@@ -44,7 +57,14 @@ function input(i: number) {
 async function main() {
   const machine = machineInfo();
   // On disk, as in production, so the export's memory is not inflated by an in-memory database.
-  const dataDir = path.join(tmpdir(), `governor-audit-bench-${Date.now()}`);
+  const keepDir = values["data-dir"] !== undefined;
+  if ((values["seed-only"] || values["export-only"]) && !keepDir) throw new Error("--seed-only and --export-only need --data-dir");
+  const dataDir = keepDir ? path.resolve(values["data-dir"]!) : path.join(tmpdir(), `governor-audit-bench-${Date.now()}`);
+  if (values["export-only"]) {
+    const exp = await exportAndVerify(dataDir);
+    console.log(JSON.stringify({ ...exp, loadBefore: machine.loadBefore, loadAfter: machineInfo().loadBefore }));
+    return;
+  }
   const store = await openStore({ dataDir });
   const db = store.prisma;
   const lines: string[] = [];
@@ -78,6 +98,11 @@ async function main() {
   checkpoints += await checkpointTick(db);
   const batchRate = (TOTAL - single) / appendSecs;
   log(`append, ${BATCH} per transaction, checkpoints on: ${fmt(batchRate)}/s (${checkpoints} checkpoints)`);
+  if (values["seed-only"]) {
+    await store.close();
+    log(`seeded ${fmt(TOTAL)} events into ${dataDir}`);
+    return;
+  }
 
   // 2. verify in the store
   t = performance.now();
@@ -117,22 +142,10 @@ async function main() {
 
   // 4. export everything in a fresh process (its RSS is the export's); 5. verify offline
   await store.close();
-  const file = path.join(tmpdir(), `governor-bench-${Date.now()}.tar.gz`);
-  const child = spawnSync(process.execPath, ["--import", "tsx", "scripts/bench/audit-export-child.ts", dataDir, file], { encoding: "utf8", maxBuffer: 1 << 20 });
-  if (child.status !== 0) throw new Error(`export child failed: ${child.stderr}`);
-  const exp = JSON.parse(child.stdout.trim().split("\n").pop()!) as { events: number; seconds: number; openedRss: number; peakRss: number };
-  const exportSecs = exp.seconds;
-  const peakRss = exp.peakRss;
-  const baseRss = exp.openedRss;
+  const exp = await exportAndVerify(dataDir);
+  const { seconds: exportSecs, peakRss, openedRss: baseRss, offlineRate } = exp;
   const bundle = { manifest: { counts: { events: exp.events } } };
-  log(`export: ${fmt(exp.events)} events in ${exportSecs.toFixed(1)} s, peak RSS ${fmt(peakRss / 1048576)} MiB (${fmt(baseRss / 1048576)} MiB after opening the store)`);
-  const t2 = performance.now();
-  const report = await verifyBundle(file);
-  const offlineSecs = (performance.now() - t2) / 1000;
-  const offlineRate = exp.events / offlineSecs;
-  log(`verify offline: ${report.ok ? "ok" : `FAILED ${JSON.stringify(report)}`}, ${fmt(offlineRate)}/s`);
-  await rm(file, { force: true });
-  await rm(dataDir, { recursive: true, force: true });
+  if (!keepDir) await rm(dataDir, { recursive: true, force: true });
 
   const met = (ok: boolean) => (ok ? "**met**" : "**missed**");
   lines.push(
@@ -162,6 +175,30 @@ async function main() {
   writeFileSync(path.resolve("docs/BENCHMARKS-AUDIT.md"), lines.join("\n") + "\n");
   log("wrote docs/BENCHMARKS-AUDIT.md");
 }
+
+/**
+ * Exports the whole store in a child process started as `npm start` starts the server (same heap
+ * bound, scripts/heap-flags.ts), so its RSS is the export's and what a server would add; then
+ * verifies the bundle offline.
+ */
+async function exportAndVerify(dataDir: string) {
+  const file = path.join(tmpdir(), `governor-bench-${Date.now()}.tar.gz`);
+  const child = spawnSync(process.execPath, [...heapFlags(), "--import", "tsx", "scripts/bench/audit-export-child.ts", dataDir, file], { encoding: "utf8", maxBuffer: 1 << 20 });
+  if (child.status !== 0) throw new Error(`export child failed: ${child.stderr}`);
+  const exp = JSON.parse(child.stdout.trim().split("\n").pop()!) as ExportFigures;
+  console.log(`export: ${fmt(exp.events)} events in ${exp.seconds.toFixed(1)} s (CPU ${exp.cpuSeconds.toFixed(1)} s), peak RSS ${mib(exp.peakRss)} MiB, ${mib(exp.openedRss)} MiB after opening the store, growth ${mib(exp.peakRss - exp.openedRss)} MiB`);
+  const t = performance.now();
+  const report = await verifyBundle(file);
+  const offlineRate = exp.events / ((performance.now() - t) / 1000);
+  console.log(`verify offline: ${report.ok ? "ok" : `FAILED ${JSON.stringify(report)}`}, ${fmt(offlineRate)}/s`);
+  await rm(file, { force: true });
+  if (!report.ok) throw new Error("the exported bundle did not verify");
+  return { ...exp, offlineRate };
+}
+
+interface ExportFigures { events: number; seconds: number; cpuSeconds: number; startRss: number; openedRss: number; peakRss: number; peakHeapUsed: number; bytes: number }
+
+const mib = (bytes: number) => fmt(bytes / 1048576);
 
 main().catch((e) => {
   console.error(e);

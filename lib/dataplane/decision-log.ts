@@ -71,11 +71,11 @@ export class DecisionLogWriter {
     if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
     if (this.buffer.length === 0) return Promise.resolve();
     const batch = this.buffer.splice(0, MAX_BATCH);
-    this.flushing = (this.divert?.(batch) ?? this.writeChunks(batch)).finally(() => (this.flushing = null));
+    this.flushing = (this.divert?.(batch) ?? this.writeSealed(batch)).finally(() => (this.flushing = null));
     return this.flushing;
   }
 
-  private async writeChunks(batch: DecisionRecord[]): Promise<void> {
+  private async writeSealed(batch: DecisionRecord[]): Promise<void> {
     try {
       // After a failed write the commit may still have happened (a connection lost at COMMIT):
       // leave out what the store already has, or the retry would fail on its ids forever.

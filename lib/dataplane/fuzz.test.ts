@@ -102,4 +102,27 @@ describe("fuzzing the agent bodies", () => {
     );
     assert.deepEqual(await storeCounts(), before);
   });
+
+  it("what the store cannot keep (a NUL character anywhere, nesting past 64 levels) is a 400 naming where, and logging goes on", async () => {
+    const before = await storeCounts();
+    const cases: { body: unknown; field: string }[] = [
+      { body: { ...VALID_DECIDE, args: { q: "drop\u0000table" } }, field: "args.q" },
+      { body: { ...VALID_DECIDE, args: { list: ["ok", { deep: "a\u0000" }] } }, field: "args.list.1.deep" },
+      { body: { ...VALID_DECIDE, args: { ["k\u0000"]: 1 } }, field: "args" }, // named args.k\u0000, escaped
+      { body: { ...VALID_DECIDE, session: "s\u0000" }, field: "session" },
+      { body: { ...VALID_DECIDE, idempotencyKey: "\u0000" }, field: "idempotencyKey" },
+    ];
+    for (const c of cases) assertNamedRejection(await post("/api/v1/decide", JSON.stringify(c.body)), c.field);
+    // 100,000 levels parse fine and would overflow the recursive JSON serializer of the log row.
+    const r = await post("/api/v1/decide", `{"agent":"support-bot","tenant":"acme","session":"s1","tool":"search_kb","args":${"[".repeat(100_000)}1${"]".repeat(100_000)}}`);
+    assert.equal(r.status, 400);
+    assert.match(r.body.error!.message, /nested deeper than 64 levels/);
+    assert.deepEqual(await storeCounts(), before);
+    // The log was never handed a row it could not write: the next decision is stored and sealed.
+    const ok = await post("/api/v1/decide", JSON.stringify({ ...VALID_DECIDE, args: { q: "fine", nested: [[[1]]] } }));
+    assert.equal(ok.status, 200);
+    await api.dp.log.flush();
+    const row = await store.prisma.decisionLog.findUniqueOrThrow({ where: { id: (ok.body as unknown as { decisionId: string }).decisionId } });
+    assert.notEqual(row.batchId, null);
+  });
 });

@@ -10,8 +10,42 @@ export function zodFields(error: z.ZodError): FieldIssue[] {
   }));
 }
 
+export const MAX_INPUT_DEPTH = 64;
+
+/**
+ * What no store write can take, found before any schema runs: the NUL character (U+0000) in a
+ * string or a key, which PostgreSQL keeps in neither text nor jsonb, and nesting deeper than 64
+ * levels, which the recursive JSON serialisation of a log row would overflow on. Either would
+ * fail every write of the batch the request sits in (the decision log's, say) each time it was
+ * retried. Walks with its own stack, so a hostile depth cannot overflow this check either.
+ */
+export function unstorable(input: unknown): FieldIssue | null {
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: input, path: [] }];
+  const name = (path: (string | number)[]) => (path.length ? path.join(".") : "(body)");
+  while (stack.length) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === "string") {
+      if (value.includes("\u0000")) return { path: name(path), message: "must not contain the NUL character (\\u0000), which the store cannot keep" };
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (path.length >= MAX_INPUT_DEPTH) return { path: name(path), message: `is nested deeper than ${MAX_INPUT_DEPTH} levels` };
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, i] });
+      continue;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes("\u0000")) return { path: name([...path, k.replaceAll("\u0000", "\\u0000")]), message: "must not contain the NUL character (\\u0000) in a key, which the store cannot keep" };
+      stack.push({ value: v, path: [...path, k] });
+    }
+  }
+  return null;
+}
+
 /** Parses `input` with `schema`, or throws a 400 AppError naming each bad field. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const bad = unstorable(input);
+  if (bad) throw new AppError("validation_failed", `Invalid request: ${bad.path}: ${bad.message}`, { fields: [bad] });
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields = zodFields(result.error);

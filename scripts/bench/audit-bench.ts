@@ -59,13 +59,16 @@ async function main() {
   // On disk, as in production, so the export's memory is not inflated by an in-memory database.
   const keepDir = values["data-dir"] !== undefined;
   if ((values["seed-only"] || values["export-only"]) && !keepDir) throw new Error("--seed-only and --export-only need --data-dir");
-  const dataDir = keepDir ? path.resolve(values["data-dir"]!) : path.join(tmpdir(), `governor-audit-bench-${Date.now()}`);
+  // A postgresql:// URL in place of the directory runs the same steps on PostgreSQL (the database
+  // must exist and be empty for seeding).
+  const onPg = /^postgres(ql)?:\/\//.test(values["data-dir"] ?? "");
+  const dataDir = onPg ? values["data-dir"]! : keepDir ? path.resolve(values["data-dir"]!) : path.join(tmpdir(), `governor-audit-bench-${Date.now()}`);
   if (values["export-only"]) {
     const exp = await exportAndVerify(dataDir);
     console.log(JSON.stringify({ ...exp, loadBefore: machine.loadBefore, loadAfter: machineInfo().loadBefore }));
     return;
   }
-  const store = await openStore({ dataDir });
+  const store = await openStore(onPg ? { databaseUrl: dataDir } : { dataDir });
   const db = store.prisma;
   const lines: string[] = [];
   const log = (m: string) => console.log(m);

@@ -11,7 +11,8 @@ import { env } from "@/lib/env";
 const [dataDir, out] = process.argv.slice(2) as [string, string];
 const startRss = process.memoryUsage().rss;
 // The PGlite settings the server takes from the environment (lib/db/instance.ts).
-const store = await openStore({ dataDir, migrate: false, pgliteSharedBuffersMb: env().GOVERNOR_PGLITE_SHARED_BUFFERS_MB });
+const onPg = /^postgres(ql)?:\/\//.test(dataDir);
+const store = await openStore(onPg ? { databaseUrl: dataDir, migrate: false } : { dataDir, migrate: false, pgliteSharedBuffersMb: env().GOVERNOR_PGLITE_SHARED_BUFFERS_MB });
 const openedRss = process.memoryUsage().rss;
 let peakRss = openedRss;
 let peakHeapUsed = 0;

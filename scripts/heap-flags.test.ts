@@ -4,9 +4,9 @@ import { DEFAULT_MAX_HEAP_MB, heapFlags } from "@/scripts/heap-flags";
 
 describe("the server's heap bound", () => {
   it("defaults to 512 MiB, takes GOVERNOR_MAX_HEAP_MB, and 0 leaves V8's own", () => {
-    assert.deepEqual(heapFlags(undefined), [`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`]);
-    assert.deepEqual(heapFlags(""), ["--max-old-space-size=512"]);
-    assert.deepEqual(heapFlags("1024"), ["--max-old-space-size=1024"]);
+    assert.deepEqual(heapFlags(undefined), [`--max-old-space-size=${DEFAULT_MAX_HEAP_MB}`, "--max-semi-space-size=2"]);
+    assert.deepEqual(heapFlags(""), ["--max-old-space-size=512", "--max-semi-space-size=2"]);
+    assert.deepEqual(heapFlags("1024"), ["--max-old-space-size=1024", "--max-semi-space-size=2"]);
     assert.deepEqual(heapFlags("0"), []);
   });
 

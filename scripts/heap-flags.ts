@@ -16,8 +16,8 @@ export function maxHeapMb(raw = process.env.GOVERNOR_MAX_HEAP_MB): number {
 
 // With a bound, the young generation is kept small too: V8's 16 MiB semi-spaces let a streaming
 // export of a million audit events pile up 150 MiB of short-lived garbage; 2 MiB ones collect it
-// sooner (peak RSS 296 → 241 MiB on PostgreSQL) for 4–6 % of decide throughput, both measured in
-// docs/BENCHMARKS-AUDIT.md and docs/BENCHMARKS.md §2f.
+// sooner (peak RSS 296 → 238 MiB on PostgreSQL) for 4–6 % of decide throughput, both measured in
+// docs/BENCHMARKS-AUDIT.md ("Export on PostgreSQL").
 export const SEMI_SPACE_MB = 2;
 
 export function heapFlags(raw?: string): string[] {

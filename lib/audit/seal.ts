@@ -12,11 +12,13 @@ export { decisionLeaf };
 
 // Every column but the seal's two, which the insert sets itself.
 const LOG_COLUMNS = `"id","at","agentId","tenant","session","tool","request","decision","primitive","reasons","policyVersion","generation","cohort","latencyUs","tokenId","grantId","failsafe","serverBlastRadius","agentBlastRadius","enforced"`;
+// An absent "failsafe" is false, as the column's default would make it (the list names it).
 const SEALED_INSERT = `INSERT INTO "DecisionLog" (${LOG_COLUMNS}, "batchId", "batchIndex")
-  SELECT ${LOG_COLUMNS}, $2::int, (r."ordinality" - 1 + $3::int)::int
+  SELECT ${LOG_COLUMNS.replace('"failsafe"', 'coalesce("failsafe", false)')}, $2::int, (r."ordinality" - 1 + $3::int)::int
   FROM json_populate_recordset(NULL::"DecisionLog", $1::json) WITH ORDINALITY AS r`;
-// Rows per INSERT inside the seal's transaction, with a yield between: PGlite runs on this
-// process's event loop, so one long statement would hold every decision queued behind it.
+// Rows per INSERT inside the seal's transaction, with a yield between: with PGlite on the main
+// thread (GOVERNOR_PGLITE_THREAD=main) one long statement would hold every decision queued
+// behind it; on its own thread, smaller messages keep the main thread's copies short.
 const INSERT_CHUNK = 500;
 
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -24,9 +26,9 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 /**
  * Writes a batch of decisions already sealed: the leaves are hashed from the records in memory
  * (JCS gives plain data the same text as its JSON round trip through the store, which
- * lib/dataplane/decision-log.test.ts checks against the stored rows), and one transaction appends the `decisions.seal`
- * chain entry with their Merkle root, creates the batch and inserts the rows with their batch id
- * and leaf index. The seal then needs no read-back of the rows and no second write to them, which
+ * lib/dataplane/decision-log.test.ts checks against the stored rows), and one transaction
+ * appends the `decisions.seal` chain entry with their Merkle root, creates the batch and inserts
+ * the rows with their batch id and leaf index. The seal then needs no read-back of the rows and no second write to them, which
  * on PGlite were the longest statements on the decision path's event loop (docs/BENCHMARKS.md).
  * All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */

@@ -9,7 +9,8 @@ cd "$(dirname "$0")/.."
 mapfile -t files < <(find lib scripts components -name '*.test.ts' -not -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
 mapfile -t pg_files < <(find lib scripts -name '*.pg.test.ts' -not -path '*/generated/*' | sort)
 run_suite() {
-  node --import tsx --test --test-concurrency=2 --test-reporter=spec "$@"
+  # A test that hangs fails after 5 minutes instead of holding CI until its own deadline.
+  node --import tsx --test --test-concurrency=2 --test-timeout=300000 --test-reporter=spec "$@"
 }
 
 echo "== Unit and integration tests on PGlite"

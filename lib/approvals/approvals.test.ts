@@ -173,7 +173,7 @@ describe("race-free counting", () => {
 });
 
 describe("webhooks", () => {
-  it("sends Slack-compatible JSON on a new request and on resolution, and retries failures", async () => {
+  it("sends Slack-compatible JSON on a new request and on resolution, and retries failures", async (t) => {
     const received: { text: string }[] = [];
     let fail = true;
     const hook = http.createServer((req, res) => {
@@ -186,6 +186,9 @@ describe("webhooks", () => {
       });
     });
     await new Promise<void>((r) => hook.listen(0, "127.0.0.1", r));
+    // Closed even when an assertion fails, or its open socket would keep the test process alive.
+    t.after(() => hook.closeAllConnections());
+    t.after(() => new Promise<void>((r) => hook.close(() => r())));
     const base = `http://127.0.0.1:${(hook.address() as AddressInfo).port}`;
     await updateSettings({ db: store.prisma, principal: world.principals.admin, input: { approval_webhooks: [`${base}/ok`, `${base}/flaky`] } });
     const { approvalId } = await support.decide(refund({ idempotencyKey: "hooked" }));

@@ -54,6 +54,10 @@ export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promis
   const lastId = rows[rows.length - 1]!.id;
   await db.$transaction(
     async (tx) => {
+      // A background write must not sit on a pooled connection for long while it waits for the
+      // chain lock: on PostgreSQL, writers queued that way can leave the requests that hold the
+      // lock no connection to finish with. Past 5 s it gives up and the next flush retries.
+      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '5s'`);
       const event = await appendAudit(tx, {
         actor: SYSTEM.actor,
         action: "decisions.seal",

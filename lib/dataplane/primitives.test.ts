@@ -63,9 +63,12 @@ describe("authentication on the data plane", () => {
 
 describe("primitives", () => {
   it("allow: a permitted read names no primitive and reports version, generation and cohort", async () => {
+    // On PostgreSQL an earlier test's change may still be arriving by NOTIFY: the answer carries
+    // the generation the server held when it decided, between the ones seen before and after.
+    const before = api.dp.holder.current.generation;
     const r = await support.decide({ ...S, tool: "search_kb" });
     assert.deepEqual({ d: r.decision, p: r.primitive, c: r.cohort, e: r.enforced, v: r.policyVersion }, { d: "allow", p: null, c: "stable", e: true, v: 1 });
-    assert.equal(r.generation, api.dp.holder.current.generation);
+    assert.ok(r.generation >= before && r.generation <= api.dp.holder.current.generation, `generation ${r.generation} outside ${before}…${api.dp.holder.current.generation}`);
     assert.match(r.decisionId, /^[0-9a-f-]{36}$/);
   });
 

@@ -42,6 +42,9 @@ test("data-plane and admin API answers carry the headers and a deny-all CSP", as
 });
 
 test("every console page renders with no Content-Security-Policy violation", async ({ browser }) => {
+  // Ten pages, each waited on until the network is idle (several poll every 2 s): more than the
+  // default 30 s budget on a busy machine (a full run took 35 s here).
+  test.setTimeout(90_000);
   const page = await newClient(browser);
   const violations: string[] = [];
   page.on("console", (m) => {

@@ -20,6 +20,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { verifyChain } from "@/lib/audit/verify";
 import { verifyBundle } from "@/lib/audit/verify-bundle";
 import { openStore } from "@/lib/db/store";
+import { auditBenchEvent as input } from "@/scripts/bench/audit-event-mix";
 import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 import { machineInfo } from "@/scripts/bench/machine";
 import { heapFlags } from "@/scripts/heap-flags";
@@ -34,25 +35,9 @@ const { values } = parseArgs({
 });
 const TOTAL = Number(values.events);
 const BATCH = 1000;
-// No "decisions.seal": the verifier rightly insists that a seal event carries a Merkle root.
-const ACTIONS = ["policy.apply_changeset", "control.activate", "control.deactivate", "approval.vote.approve", "approval.request", "token.create", "auth.login", "grant.create"];
-const TOOLS = ["search_kb", "send_email", "refund_payment", "restart_service", "drop_table"];
-const USERS = ["admin", "oncall", "editor", "reviewer1", "reviewer2", "reviewer3", "auditor"];
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
-
-function input(i: number) {
-  const actor = USERS[i % USERS.length]!;
-  const tool = TOOLS[i % TOOLS.length]!;
-  return {
-    actor: { type: "user" as const, id: actor, name: actor },
-    action: ACTIONS[i % ACTIONS.length]!,
-    target: `${tool}:${i % 997}`,
-    after: { tool, agentId: i % 2 ? "support-bot" : "ops-bot", n: i },
-    reason: i % 10 === 0 ? `ticket INC-${i}` : undefined,
-  };
-}
 
 async function main() {
   const machine = machineInfo();

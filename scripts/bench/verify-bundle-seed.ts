@@ -11,26 +11,11 @@ import { appendAuditBatch } from "@/lib/audit/append";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { sealTick } from "@/lib/audit/seal";
 import { openStore } from "@/lib/db/store";
+import { auditBenchEvent as input } from "@/scripts/bench/audit-event-mix";
 import { seedDecisions } from "@/scripts/bench/decision-seed";
 import { keyedPolicy } from "@/scripts/bench/policy-1000-keys";
 
-const ACTIONS = ["policy.apply_changeset", "control.activate", "control.deactivate", "approval.vote.approve", "approval.request", "token.create", "auth.login", "grant.create"];
-const TOOLS = ["search_kb", "send_email", "refund_payment", "restart_service", "drop_table"];
-const USERS = ["admin", "oncall", "editor", "reviewer1", "reviewer2", "reviewer3", "auditor"];
 const BATCH = 1000;
-
-// The same events as audit-bench.ts, so the figures compare with its offline-verify row.
-function input(i: number) {
-  const actor = USERS[i % USERS.length]!;
-  const tool = TOOLS[i % TOOLS.length]!;
-  return {
-    actor: { type: "user" as const, id: actor, name: actor },
-    action: ACTIONS[i % ACTIONS.length]!,
-    target: `${tool}:${i % 997}`,
-    after: { tool, agentId: i % 2 ? "support-bot" : "ops-bot", n: i },
-    reason: i % 10 === 0 ? `ticket INC-${i}` : undefined,
-  };
-}
 
 async function seedBundle(dir: string, events: number, decisions: number): Promise<{ archive: string; unpacked: string }> {
   const dataDir = path.join(dir, "pglite");

@@ -27,6 +27,7 @@ export class PolicySync {
   private readonly stream: GenerationStream;
   private pollTimer: ReturnType<typeof setInterval> | null = null;
   private polling = false;
+  private pollAgain = false;
   private refreshing = false;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private waiters: (() => void)[] = [];
@@ -100,8 +101,16 @@ export class PolicySync {
     this.pollTimer = null;
   }
 
+  /**
+   * One poll at a time. A poll asked for while one is in flight runs as soon as it ends: the
+   * one in flight may have started before the stream dropped and die with the same connection,
+   * and skipping the new one would leave the agent blind until the next interval.
+   */
   private async poll(): Promise<void> {
-    if (this.polling) return;
+    if (this.polling) {
+      this.pollAgain = true;
+      return;
+    }
     this.polling = true;
     try {
       this.note(await requestJson(this.opts.http, "/api/v1/policy/generation", { timeoutMs: BACKGROUND_TIMEOUT_MS, schema: GenerationSchema }));
@@ -109,6 +118,10 @@ export class PolicySync {
       // Still unreachable; the next tick tries again.
     } finally {
       this.polling = false;
+    }
+    if (this.pollAgain && !this.closed) {
+      this.pollAgain = false;
+      return this.poll();
     }
   }
 

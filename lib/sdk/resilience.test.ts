@@ -55,6 +55,31 @@ describe("SDK policy sync", () => {
     }
   });
 
+  it("still polls after a drop when the first poll was in flight at the time", async () => {
+    const p = await proxy();
+    // The start-up poll is held inside fetch until the test lets it go, so it is still in
+    // flight when the stream drops and the drop asks for a poll of its own.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let generationCalls = 0;
+    const net = countingFetch();
+    const fetchHoldingFirstPoll: typeof fetch = async (input, init) => {
+      const isPoll = new URL(input instanceof Request ? input.url : String(input)).pathname === "/api/v1/policy/generation";
+      if (isPoll && ++generationCalls === 1) await held;
+      return net.fetch(input, init);
+    };
+    const g = gov({ url: p.url, fetch: fetchHoldingFirstPoll, pollIntervalMs: 60_000 });
+    await g.ready();
+    await waitFor("the stream", () => g.streamConnected);
+
+    p.dropConnections();
+    await waitFor("the drop to be noticed", () => !g.streamConnected);
+    assert.equal(generationCalls, 1, "the drop's poll waits for the one in flight");
+    release();
+    // Without the queued poll the next one would come a minute later, with the next interval.
+    await waitFor("the drop's own poll", () => generationCalls === 2, 3000);
+  });
+
   it("polls the generation while the stream endpoint is unavailable", async () => {
     const net = countingFetch((path) => path === "/api/v1/policy/stream");
     const g = gov({ url: w.url, fetch: net.fetch, pollIntervalMs: 200, mode: "local" });

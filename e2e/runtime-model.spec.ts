@@ -112,6 +112,8 @@ test("an editor demotes an agent only with a reason, and the agent's decisions s
   });
   const d = await res.json();
   expect([d.decision, d.primitive, d.enforced]).toEqual(["deny", "blast_radius", false]);
+  // Other specs report outcomes too: count from what the calibration holds now.
+  const outcomesBefore = ((await (await page.request.get("/api/v1/admin/calibration")).json()) as { blast: { summary: { n: number } } }).blast.summary.n;
   // The advisory call ran anyway; the agent reports what it touched, and one more that stood.
   const ok = await (await page.request.post("/api/v1/decide", { headers: { authorization: `Bearer ${E2E_OPS_TOKEN}` }, data: { agent: "ops-bot", tenant: "acme", session: "e2e-adv", tool: "restart_service", target: { service: "search" } } })).json();
   for (const [decisionId, outcome, observedBlastRadius] of [[d.decisionId, "partial", 0.62], [ok.decisionId, "success", 0.03]] as const) {
@@ -124,7 +126,11 @@ test("an editor demotes an agent only with a reason, and the agent's decisions s
   }).toPass();
   await shots(page, "agent-ops-bot-advisory");
   await page.goto("/calibration");
-  await expect(page.getByTestId("blast-summary")).toContainText("2");
+  const outcomes = page.getByTestId("blast-summary").locator("div", { has: page.getByText("Outcomes", { exact: true }) }).locator("dd").first();
+  await expect(async () => {
+    await page.reload();
+    await expect(outcomes).toHaveText(String(outcomesBefore + 2), { timeout: 1000 });
+  }).toPass();
   await shots(page, "calibration-data");
   await page.goto("/agents/ops-bot");
   await page.getByRole("button", { name: "Promote to enforced" }).click();

@@ -16,40 +16,52 @@ const LOG_COLUMNS = `"id","at","agentId","tenant","session","tool","request","de
 const SEALED_INSERT = `INSERT INTO "DecisionLog" (${LOG_COLUMNS}, "batchId", "batchIndex")
   SELECT ${LOG_COLUMNS.replace('"failsafe"', 'coalesce("failsafe", false)')}, $2::int, (r."ordinality" - 1 + $3::int)::int
   FROM json_populate_recordset(NULL::"DecisionLog", $1::json) WITH ORDINALITY AS r`;
-// Rows per INSERT inside the seal's transaction, with a yield between: with PGlite on the main
-// thread (GOVERNOR_PGLITE_THREAD=main) one long statement would hold every decision queued
-// behind it; on its own thread, smaller messages keep the main thread's copies short.
+// Rows per INSERT statement: one message to the database thread stays small.
 const INSERT_CHUNK = 500;
 
-const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** A decision in the form insertSealed writes: its row as JSON and its Merkle leaf. */
+export interface PreparedDecision {
+  id: string;
+  at: string;
+  json: string;
+  leaf: Buffer;
+}
 
 /**
- * Writes a batch of decisions already sealed: the leaves are hashed from the records in memory
- * (JCS gives plain data the same text as its JSON round trip through the store, which
- * lib/dataplane/decision-log.test.ts checks against the stored rows), and one transaction
- * appends the `decisions.seal` chain entry with their Merkle root, creates the batch and inserts
- * the rows with their batch id and leaf index. The seal then needs no read-back of the rows and no second write to them, which
- * on PGlite were the longest statements on the decision path's event loop (docs/BENCHMARKS.md).
- * All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
+ * Serialises and hashes one decision. The writer calls this as each decision is logged, so the
+ * work is spread over the requests instead of arriving as one burst per flush on the event loop
+ * that answers them. JCS gives plain data the same text as its JSON round trip through the store,
+ * which lib/dataplane/decision-log.test.ts checks against the stored rows.
  */
-export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promise<number> {
+export function prepareDecision(row: DecisionRow): PreparedDecision {
+  return { id: row.id, at: typeof row.at === "string" ? row.at : row.at.toISOString(), json: JSON.stringify(row), leaf: decisionLeafHash(row) };
+}
+
+/**
+ * Writes a batch of decisions already sealed: one transaction appends the `decisions.seal` chain
+ * entry with their Merkle root, creates the batch and inserts the rows with their batch id and
+ * leaf index. The seal then needs no read-back of the rows and no second write to them, which on
+ * PGlite were the longest statements on the decision path (docs/BENCHMARKS.md). The statements
+ * follow each other without a pause: PGlite has one connection, so everything else waits while
+ * this transaction is open; the writer keeps batches small instead. All or nothing: a failure
+ * leaves no rows, batch or chain entry, and the caller retries.
+ */
+export async function insertSealed(db: Db, rows: readonly PreparedDecision[]): Promise<number> {
   if (rows.length === 0) return 0;
   const chunks: string[] = [];
-  const leaves: Buffer[] = [];
   let firstAt = "";
   let lastAt = "";
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    const chunk = rows.slice(i, i + INSERT_CHUNK);
-    chunks.push(JSON.stringify(chunk));
-    for (const row of chunk) {
-      const at = typeof row.at === "string" ? row.at : row.at.toISOString();
+    let text = "[";
+    for (let j = i; j < Math.min(i + INSERT_CHUNK, rows.length); j++) {
+      const { at, json } = rows[j]!;
       if (!firstAt || at < firstAt) firstAt = at;
       if (at > lastAt) lastAt = at;
-      leaves.push(decisionLeafHash(row));
+      text += j === i ? json : "," + json;
     }
-    await yieldToRequests();
+    chunks.push(text + "]");
   }
-  const root = merkleRoot(leaves).toString("hex");
+  const root = merkleRoot(rows.map((r) => r.leaf)).toString("hex");
   const firstId = rows[0]!.id;
   const lastId = rows[rows.length - 1]!.id;
   await db.$transaction(
@@ -65,10 +77,7 @@ export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promis
         after: { count: rows.length, root, merkle: "rfc6962-sha256", firstId, lastId, firstAt, lastAt },
       });
       const batch = await tx.decisionBatch.create({ data: { auditSeq: event.seq, root, count: rows.length, firstAt: new Date(firstAt), lastAt: new Date(lastAt) } });
-      for (let c = 0; c < chunks.length; c++) {
-        if (c > 0) await yieldToRequests();
-        await tx.$executeRawUnsafe(SEALED_INSERT, chunks[c], batch.id, c * INSERT_CHUNK);
-      }
+      for (let c = 0; c < chunks.length; c++) await tx.$executeRawUnsafe(SEALED_INSERT, chunks[c], batch.id, c * INSERT_CHUNK);
     },
     { maxWait: 10_000, timeout: 60_000 },
   );

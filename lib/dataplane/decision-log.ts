@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { insertSealed } from "@/lib/audit/seal";
+import { insertSealed, prepareDecision, type PreparedDecision } from "@/lib/audit/seal";
 
 export interface DecisionRecord {
   id: string;
@@ -27,7 +27,10 @@ export interface DecisionRecord {
 }
 
 const FLUSH_MS = 250;
-const MAX_BATCH = 5000;
+// Rows per sealed transaction. On PGlite every other statement (an approval request, a token
+// lookup) waits while the transaction is open, at about 30 µs a row: 1,000 rows hold it about
+// 30 ms. A larger backlog drains batch after batch, with the queued statements in between.
+const MAX_BATCH = 1000;
 
 // Recently decided ids, so an outcome report can be checked before its decision is flushed.
 const RECENT_LIMIT = 200_000;
@@ -39,6 +42,8 @@ const RECENT_LIMIT = 200_000;
  */
 export class DecisionLogWriter {
   private buffer: DecisionRecord[] = [];
+  /** Each buffered record serialised and hashed when it was pushed (seal.ts prepareDecision). */
+  private prepared = new WeakMap<DecisionRecord, PreparedDecision>();
   private recent = new Map<string, { agentId: string; grantId: string | null }>();
   private flushing: Promise<void> | null = null;
   private uncertain = false;
@@ -54,9 +59,10 @@ export class DecisionLogWriter {
 
   push(record: DecisionRecord): void {
     this.buffer.push(record);
+    this.prepared.set(record, prepareDecision(record));
     this.recent.set(record.id, { agentId: record.agentId, grantId: record.grantId });
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
-    if (this.buffer.length >= MAX_BATCH) void this.flush();
+    if (this.buffer.length >= MAX_BATCH && !this.flushing) void this.flush();
   }
 
   /** Who made a decision, from memory when recent, else from the store. */
@@ -71,23 +77,30 @@ export class DecisionLogWriter {
     if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
     if (this.buffer.length === 0) return Promise.resolve();
     const batch = this.buffer.splice(0, MAX_BATCH);
-    this.flushing = (this.divert?.(batch) ?? this.writeSealed(batch)).finally(() => (this.flushing = null));
+    let wrote = false;
+    this.flushing = (this.divert?.(batch) ?? this.writeSealed(batch).then((ok) => void (wrote = ok))).finally(() => {
+      this.flushing = null;
+      // A backlog drains without waiting for the timer; after a failure the timer paces retries.
+      if (wrote && this.buffer.length >= MAX_BATCH) void this.flush();
+    });
     return this.flushing;
   }
 
-  private async writeSealed(batch: DecisionRecord[]): Promise<void> {
+  private async writeSealed(batch: DecisionRecord[]): Promise<boolean> {
     try {
       // After a failed write the commit may still have happened (a connection lost at COMMIT):
       // leave out what the store already has, or the retry would fail on its ids forever.
       const rows = this.uncertain ? await this.notYetStored(batch) : batch;
-      await insertSealed(this.db, rows);
+      await insertSealed(this.db, rows.map((r) => this.prepared.get(r) ?? prepareDecision(r)));
       this.uncertain = false;
       this.written += batch.length;
+      return true;
     } catch (err) {
       // Put the batch back in front so order holds; the next tick retries.
       this.uncertain = true;
       this.buffer.unshift(...batch);
       console.error(`[decision-log] writing ${batch.length} decisions failed; will retry:`, (err as Error).message);
+      return false;
     }
   }
 

@@ -114,6 +114,8 @@ async function main(): Promise<void> {
       GOVERNOR_PUBLIC_URL: `http://127.0.0.1:${PORT}`,
       GOVERNOR_DEMO_PASSWORD: "demo-password-1",
       GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
+      // The data plane alone: no build needed, and Next's own threads stay out of the profile.
+      GOVERNOR_CONSOLE: "off",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
@@ -141,11 +143,14 @@ async function main(): Promise<void> {
   report(profDir);
 }
 
+// One profile per thread: the main thread's first, then tsx's loader and the PGlite worker.
 function report(profDir: string): void {
-  const file = readdirSync(profDir).find((f) => f.endsWith(".cpuprofile"));
-  if (!file) throw new Error(`No CPU profile was written to ${profDir}`);
-  console.log(`Profile: ${path.join(profDir, file)} (open in Chrome DevTools → Performance)`);
-  summarise(path.join(profDir, file));
+  const files = readdirSync(profDir).filter((f) => f.endsWith(".cpuprofile")).sort();
+  if (files.length === 0) throw new Error(`No CPU profile was written to ${profDir}`);
+  for (const [i, file] of files.entries()) {
+    console.log(`\n${i === 0 ? "Main thread" : `Thread ${i}`}: ${path.join(profDir, file)} (open in Chrome DevTools → Performance)`);
+    summarise(path.join(profDir, file), i === 0 ? 25 : 12);
+  }
 }
 
 main().catch((err) => {

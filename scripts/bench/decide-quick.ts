@@ -35,8 +35,8 @@ async function main(): Promise<void> {
   rows.push(row("bare `node:http`, 220-byte JSON", baseline));
   console.log(rows.at(-1));
   for (const pending of [true, false]) {
-    const { load: r, logRows } = await runVariant({ variant: "as-is", target: "decide", workDir: work, durationS, pending, port: port + 1 });
-    rows.push(row(`decide (PGlite, log on), ${pending ? "full mix" : "mix without the approval call"}`, r, ` ${fmt(logRows)} | ${(r.rps / baseline.rps).toFixed(3)}× / ${(r.p99Ms / baseline.p99Ms).toFixed(1)}× |`));
+    const { load: r, logRows, failsafe } = await runVariant({ variant: "as-is", target: "decide", workDir: work, durationS, pending, port: port + 1 });
+    rows.push(row(`decide (PGlite, log on), ${pending ? "full mix" : "mix without the approval call"}`, r, ` ${fmt(logRows)} | ${fmt(failsafe)} | ${(r.rps / baseline.rps).toFixed(3)}× / ${(r.p99Ms / baseline.p99Ms).toFixed(1)}× |`));
     console.log(rows.at(-1));
   }
   rmSync(work, { recursive: true, force: true });
@@ -46,9 +46,9 @@ async function main(): Promise<void> {
       "",
       `${new Date().toISOString()}, ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; load average before ${machine.loadBefore.join(" / ")}, after ${after.loadBefore.join(" / ")}; ${durationS} s measured after ${WARMUP_S} s warm-up, 50 connections`,
       "",
-      "| server | requests/s | p50 | p99 | p99.9 | non-2xx / errors | log rows | vs baseline (throughput / p99) |",
-      "| --- | --- | --- | --- | --- | --- | --- | --- |",
-      ...rows.map((r, i) => (i === 0 ? r + " – | – |" : r)),
+      "| server | requests/s | p50 | p99 | p99.9 | non-2xx / errors | log rows | failsafe answers (breaker open) | vs baseline (throughput / p99) |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+      ...rows.map((r, i) => (i === 0 ? r + " – | – | – |" : r)),
     ].join("\n"),
   );
 }

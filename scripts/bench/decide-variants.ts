@@ -12,7 +12,12 @@ import { fmt } from "@/scripts/bench/stats";
 
 export const VARIANT_PORT = 3026;
 
-export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean; port?: number }): Promise<{ load: LoadResult; logRows: number }> {
+/**
+ * `failsafe`: decisions answered by the failsafe path (primitive "failsafe"), from the log. Not 0
+ * means the enforcement circuit breaker opened during the run, and the figures measure failsafe
+ * answers, not evaluations.
+ */
+export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean; port?: number }): Promise<{ load: LoadResult; logRows: number; failsafe: number }> {
   const port = opts.port ?? VARIANT_PORT;
   const dataDir = path.join(opts.workDir, `variant-${opts.variant}-${opts.pending === false ? "no-pending" : "mix"}`);
   const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(port)], {
@@ -40,9 +45,10 @@ export async function runVariant(opts: { variant: string; target: string; workDi
   } finally {
     await child.stop();
   }
-  const logRows = (await decisionLogCounts(dataDir)).total;
-  rmSync(dataDir, { recursive: true, force: true }); // a few hundred MB after a run; only the count matters
-  return { load: result, logRows };
+  const counts = await decisionLogCounts(dataDir);
+  const failsafe = Object.entries(counts.byOutcome).reduce((n, [k, v]) => (k.endsWith("(failsafe)") ? n + v : n), 0);
+  rmSync(dataDir, { recursive: true, force: true }); // a few hundred MB after a run; only the counts matter
+  return { load: result, logRows: counts.total, failsafe };
 }
 
 async function main(): Promise<void> {

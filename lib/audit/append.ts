@@ -20,15 +20,23 @@ function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
   };
 }
 
+/** An audit event as its AuditEvent row, with the JSON members as JSON values (json_populate_recordset). */
+export type AuditRow = ReturnType<typeof chainRows>["rows"][number];
+
 /**
- * Appends many events in one statement, for bulk producers (imports, replays, benchmarks):
- * one lock, one read of the head, one INSERT whose rows travel as a single JSON parameter.
+ * Takes the chain lock for the caller's transaction and hashes `inputs` onto the head: the rows
+ * to insert, in order. For writers that insert them in a statement of their own making (the
+ * decision seal puts the event, its batch and the decisions in one statement).
  */
-export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<{ firstSeq: number; lastSeq: number; lastHash: string }> {
+export async function lockedChainRows(tx: Tx, inputs: readonly AuditInput[]) {
   await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  let prevHash = last?.hash ?? GENESIS_HASH;
-  let seq = last?.seq ?? 0;
+  return chainRows(inputs, last?.seq ?? 0, last?.hash ?? GENESIS_HASH);
+}
+
+function chainRows(inputs: readonly AuditInput[], headSeq: number, headHash: string) {
+  let prevHash = headHash;
+  let seq = headSeq;
   const at = new Date().toISOString();
   const rows = inputs.map((input) => {
     const e = hashed(input, ++seq, at);
@@ -41,8 +49,20 @@ export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): P
     prevHash = hash;
     return row;
   });
-  await tx.$executeRawUnsafe(`INSERT INTO "AuditEvent" SELECT * FROM json_populate_recordset(NULL::"AuditEvent", $1::json)`, JSON.stringify(rows));
-  return { firstSeq: (last?.seq ?? 0) + 1, lastSeq: seq, lastHash: prevHash };
+  return { rows, firstSeq: headSeq + 1, lastSeq: seq, lastHash: prevHash };
+}
+
+/** INSERT of AuditEvent rows travelling as one JSON parameter (`$n`). */
+export const auditRowsInsert = (param: string) => `INSERT INTO "AuditEvent" SELECT * FROM json_populate_recordset(NULL::"AuditEvent", ${param}::json)`;
+
+/**
+ * Appends many events in one statement, for bulk producers (imports, replays, benchmarks):
+ * one lock, one read of the head, one INSERT whose rows travel as a single JSON parameter.
+ */
+export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<{ firstSeq: number; lastSeq: number; lastHash: string }> {
+  const { rows, firstSeq, lastSeq, lastHash } = await lockedChainRows(tx, inputs);
+  await tx.$executeRawUnsafe(auditRowsInsert("$1"), JSON.stringify(rows));
+  return { firstSeq, lastSeq, lastHash };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
-import { appendAudit } from "@/lib/audit/append";
+import { appendAudit, auditRowsInsert, lockedChainRows } from "@/lib/audit/append";
+import type { AuditInput } from "@/lib/audit/event";
 import { leafHash, merkleRoot } from "@/lib/audit/merkle";
 import { SYSTEM } from "@/lib/auth/principal";
 import { decisionLeaf, decisionLeafHash, type DecisionRow } from "@/lib/audit/decision-leaf";
@@ -11,13 +12,16 @@ const SEAL_LOCK = 7_446_004;
 export { decisionLeaf };
 
 // Every column but the seal's two, which the insert sets itself.
-const LOG_COLUMNS = `"id","at","agentId","tenant","session","tool","request","decision","primitive","reasons","policyVersion","generation","cohort","latencyUs","tokenId","grantId","failsafe","serverBlastRadius","agentBlastRadius","enforced"`;
-// An absent "failsafe" is false, as the column's default would make it (the list names it).
-const SEALED_INSERT = `INSERT INTO "DecisionLog" (${LOG_COLUMNS}, "batchId", "batchIndex")
-  SELECT ${LOG_COLUMNS.replace('"failsafe"', 'coalesce("failsafe", false)')}, $2::int, (r."ordinality" - 1 + $3::int)::int
-  FROM json_populate_recordset(NULL::"DecisionLog", $1::json) WITH ORDINALITY AS r`;
-// Rows per INSERT statement: one message to the database thread stays small.
-const INSERT_CHUNK = 500;
+const LOG_COLUMNS = ["id", "at", "agentId", "tenant", "session", "tool", "request", "decision", "primitive", "reasons", "policyVersion", "generation", "cohort", "latencyUs", "tokenId", "grantId", "failsafe", "serverBlastRadius", "agentBlastRadius", "enforced"];
+// The chain entry, the batch and the rows in one statement: on PGlite every statement of a
+// transaction is a round trip to the database thread through a busy event loop, and nothing
+// else can use the database meanwhile. The batch takes the entry's seq, the rows the batch's
+// id. An absent "failsafe" is false, as the column's default would make it (the list names it).
+const SEAL_INSERT = `WITH ev AS (${auditRowsInsert("$1")} RETURNING "seq"),
+  b AS (INSERT INTO "DecisionBatch" ("auditSeq", "root", "count", "firstAt", "lastAt") SELECT "seq", $2, $3::int, $4::timestamptz, $5::timestamptz FROM ev RETURNING "id")
+INSERT INTO "DecisionLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(",")}, "batchId", "batchIndex")
+  SELECT ${LOG_COLUMNS.map((c) => (c === "failsafe" ? `coalesce(r."failsafe", false)` : `r."${c}"`)).join(",")}, b."id", (r."ordinality" - 1)::int
+  FROM b, json_populate_recordset(NULL::"DecisionLog", $6::json) WITH ORDINALITY AS r`;
 
 /** A decision in the form insertSealed writes: its row as JSON and its Merkle leaf. */
 export interface PreparedDecision {
@@ -38,46 +42,41 @@ export function prepareDecision(row: DecisionRow): PreparedDecision {
 }
 
 /**
- * Writes a batch of decisions already sealed: one transaction appends the `decisions.seal` chain
- * entry with their Merkle root, creates the batch and inserts the rows with their batch id and
- * leaf index. The seal then needs no read-back of the rows and no second write to them, which on
- * PGlite were the longest statements on the decision path (docs/BENCHMARKS.md). The statements
- * follow each other without a pause: PGlite has one connection, so everything else waits while
- * this transaction is open; the writer keeps batches small instead. All or nothing: a failure
- * leaves no rows, batch or chain entry, and the caller retries.
+ * Writes a batch of decisions already sealed: one transaction takes the chain lock and head, then
+ * one statement appends the `decisions.seal` chain entry with their Merkle root, creates the
+ * batch and inserts the rows with their batch id and leaf index. The seal needs no read-back of
+ * the rows and no second write to them, which on PGlite were the longest statements on the
+ * decision path (docs/BENCHMARKS.md). PGlite has one connection, so everything else waits while
+ * this transaction is open: it has as few statements as it can, and the writer keeps batches
+ * small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */
 export async function insertSealed(db: Db, rows: readonly PreparedDecision[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const chunks: string[] = [];
+  let text = "[";
   let firstAt = "";
   let lastAt = "";
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    let text = "[";
-    for (let j = i; j < Math.min(i + INSERT_CHUNK, rows.length); j++) {
-      const { at, json } = rows[j]!;
-      if (!firstAt || at < firstAt) firstAt = at;
-      if (at > lastAt) lastAt = at;
-      text += j === i ? json : "," + json;
-    }
-    chunks.push(text + "]");
+  for (let i = 0; i < rows.length; i++) {
+    const { at, json } = rows[i]!;
+    if (!firstAt || at < firstAt) firstAt = at;
+    if (at > lastAt) lastAt = at;
+    text += i === 0 ? json : "," + json;
   }
+  text += "]";
   const root = merkleRoot(rows.map((r) => r.leaf)).toString("hex");
-  const firstId = rows[0]!.id;
-  const lastId = rows[rows.length - 1]!.id;
+  const seal: AuditInput = {
+    actor: SYSTEM.actor,
+    action: "decisions.seal",
+    target: "decisions",
+    after: { count: rows.length, root, merkle: "rfc6962-sha256", firstId: rows[0]!.id, lastId: rows[rows.length - 1]!.id, firstAt, lastAt },
+  };
   await db.$transaction(
     async (tx) => {
       // A background write must not sit on a pooled connection for long while it waits for the
       // chain lock: on PostgreSQL, writers queued that way can leave the requests that hold the
       // lock no connection to finish with. Past 5 s it gives up and the next flush retries.
       await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '5s'`);
-      const event = await appendAudit(tx, {
-        actor: SYSTEM.actor,
-        action: "decisions.seal",
-        target: "decisions",
-        after: { count: rows.length, root, merkle: "rfc6962-sha256", firstId, lastId, firstAt, lastAt },
-      });
-      const batch = await tx.decisionBatch.create({ data: { auditSeq: event.seq, root, count: rows.length, firstAt: new Date(firstAt), lastAt: new Date(lastAt) } });
-      for (let c = 0; c < chunks.length; c++) await tx.$executeRawUnsafe(SEALED_INSERT, chunks[c], batch.id, c * INSERT_CHUNK);
+      const { rows: events } = await lockedChainRows(tx, [seal]);
+      await tx.$executeRawUnsafe(SEAL_INSERT, JSON.stringify(events), root, rows.length, firstAt, lastAt, text);
     },
     { maxWait: 10_000, timeout: 60_000 },
   );

@@ -23,23 +23,9 @@ INSERT INTO "DecisionLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(",")}, "batch
   SELECT ${LOG_COLUMNS.map((c) => (c === "failsafe" ? `coalesce(r."failsafe", false)` : `r."${c}"`)).join(",")}, b."id", (r."ordinality" - 1)::int
   FROM b, json_populate_recordset(NULL::"DecisionLog", $6::json) WITH ORDINALITY AS r`;
 
-/** A decision in the form insertSealed writes: its row as JSON and its Merkle leaf. */
-export interface PreparedDecision {
-  id: string;
-  at: string;
-  json: string;
-  leaf: Buffer;
-}
-
-/**
- * Serialises and hashes one decision. The writer calls this as each decision is logged, so the
- * work is spread over the requests instead of arriving as one burst per flush on the event loop
- * that answers them. JCS gives plain data the same text as its JSON round trip through the store,
- * which lib/dataplane/decision-log.test.ts checks against the stored rows.
- */
-export function prepareDecision(row: DecisionRow): PreparedDecision {
-  return { id: row.id, at: typeof row.at === "string" ? row.at : row.at.toISOString(), json: JSON.stringify(row), leaf: decisionLeafHash(row) };
-}
+// Serialising and hashing yield to waiting requests every this many rows.
+const PREPARE_CHUNK = 250;
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Writes a batch of decisions already sealed: one transaction takes the chain lock and head, then
@@ -50,19 +36,25 @@ export function prepareDecision(row: DecisionRow): PreparedDecision {
  * this transaction is open: it has as few statements as it can, and the writer keeps batches
  * small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */
-export async function insertSealed(db: Db, rows: readonly PreparedDecision[]): Promise<number> {
+export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  let text = "[";
+  const parts: string[] = [];
+  const leaves: Buffer[] = [];
   let firstAt = "";
   let lastAt = "";
-  for (let i = 0; i < rows.length; i++) {
-    const { at, json } = rows[i]!;
-    if (!firstAt || at < firstAt) firstAt = at;
-    if (at > lastAt) lastAt = at;
-    text += i === 0 ? json : "," + json;
+  for (let i = 0; i < rows.length; i += PREPARE_CHUNK) {
+    if (i > 0) await yieldToRequests();
+    const chunk = rows.slice(i, i + PREPARE_CHUNK);
+    parts.push(JSON.stringify(chunk).slice(1, -1));
+    for (const row of chunk) {
+      const at = typeof row.at === "string" ? row.at : row.at.toISOString();
+      if (!firstAt || at < firstAt) firstAt = at;
+      if (at > lastAt) lastAt = at;
+      leaves.push(decisionLeafHash(row));
+    }
   }
-  text += "]";
-  const root = merkleRoot(rows.map((r) => r.leaf)).toString("hex");
+  const text = `[${parts.join(",")}]`;
+  const root = merkleRoot(leaves).toString("hex");
   const seal: AuditInput = {
     actor: SYSTEM.actor,
     action: "decisions.seal",

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { insertSealed, prepareDecision, type PreparedDecision } from "@/lib/audit/seal";
+import { insertSealed } from "@/lib/audit/seal";
 
 export interface DecisionRecord {
   id: string;
@@ -42,8 +42,6 @@ const RECENT_LIMIT = 200_000;
  */
 export class DecisionLogWriter {
   private buffer: DecisionRecord[] = [];
-  /** Each buffered record serialised and hashed when it was pushed (seal.ts prepareDecision). */
-  private prepared = new WeakMap<DecisionRecord, PreparedDecision>();
   private recent = new Map<string, { agentId: string; grantId: string | null }>();
   private flushing: Promise<void> | null = null;
   private uncertain = false;
@@ -59,7 +57,6 @@ export class DecisionLogWriter {
 
   push(record: DecisionRecord): void {
     this.buffer.push(record);
-    this.prepared.set(record, prepareDecision(record));
     this.recent.set(record.id, { agentId: record.agentId, grantId: record.grantId });
     if (this.recent.size > RECENT_LIMIT) this.recent.delete(this.recent.keys().next().value!);
     if (this.buffer.length >= MAX_BATCH && !this.flushing) void this.flush();
@@ -91,7 +88,7 @@ export class DecisionLogWriter {
       // After a failed write the commit may still have happened (a connection lost at COMMIT):
       // leave out what the store already has, or the retry would fail on its ids forever.
       const rows = this.uncertain ? await this.notYetStored(batch) : batch;
-      await insertSealed(this.db, rows.map((r) => this.prepared.get(r) ?? prepareDecision(r)));
+      await insertSealed(this.db, rows);
       this.uncertain = false;
       this.written += batch.length;
       return true;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
+import { Worker } from "node:worker_threads";
 import { messages, type PGlite } from "@electric-sql/pglite";
 
 /*
@@ -48,8 +48,6 @@ function toError(e: SerializedError): Error {
 
 export class PGliteThread {
   private readonly worker: Worker;
-  /** Replies and notifications come on their own port, so pump() can take them synchronously. */
-  private readonly replies: MessagePort;
   private nextId = 1;
   private pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private listeners = new Map<number, (payload: string) => void>();
@@ -58,11 +56,8 @@ export class PGliteThread {
   readonly waitReady: Promise<void>;
 
   constructor(dataDir?: string, startParams?: string[]) {
-    const channel = new MessageChannel();
-    this.replies = channel.port1;
-    this.worker = new Worker(workerFile(), { workerData: { dataDir, startParams, replies: channel.port2 }, transferList: [channel.port2] });
+    this.worker = new Worker(workerFile(), { workerData: { dataDir, startParams } });
     this.worker.unref(); // held only while calls are in flight (see call())
-    this.replies.unref();
     this.waitReady = new Promise((resolve, reject) => {
       if (this.inFlight++ === 0) this.worker.ref();
       const settle = (err?: Error) => {
@@ -78,7 +73,16 @@ export class PGliteThread {
       const onExit = (code: number) => settle(new Error(`The database thread exited during start-up (code ${code}).`));
       this.worker.on("message", onReady).on("error", settle).on("exit", onExit);
     });
-    this.replies.on("message", (m: Reply) => this.onReply(m));
+    this.worker.on("message", (m: Reply) => {
+      if (m.type === "notify") return this.listeners.get(m.listenId!)?.(m.payload!);
+      if (m.id === undefined) return;
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.pending.delete(m.id);
+      this.release();
+      if (m.error) p.reject(toError(m.error));
+      else p.resolve(m.result);
+    });
     const fail = (err: Error) => {
       this.dead = err;
       for (const p of this.pending.values()) p.reject(err);
@@ -86,28 +90,6 @@ export class PGliteThread {
     };
     this.worker.on("error", (err) => fail(new Error(`The database thread failed: ${err.message}`)));
     this.worker.on("exit", (code) => fail(new Error(`The database thread exited (code ${code}).`)));
-  }
-
-  private onReply(m: Reply): void {
-    if (m.type === "notify") return void this.listeners.get(m.listenId!)?.(m.payload!);
-    if (m.id === undefined) return;
-    const p = this.pending.get(m.id);
-    if (!p) return;
-    this.pending.delete(m.id);
-    this.release();
-    if (m.error) p.reject(toError(m.error));
-    else p.resolve(m.result);
-  }
-
-  /**
-   * Takes the replies that have arrived, now. A busy server calls this as each request comes in:
-   * a reply otherwise waits for the event loop to get round to the port, behind every socket
-   * that was ready first, and while a transaction waits for its next statement nothing else can
-   * use the database (about 10 ms a round trip under full load: docs/BENCHMARKS.md §2g).
-   */
-  pump(): void {
-    if (this.inFlight === 0) return;
-    for (let r = receiveMessageOnPort(this.replies); r; r = receiveMessageOnPort(this.replies)) this.onReply(r.message as Reply);
   }
 
   // While a call is in flight the worker keeps the process alive, as a socket to a database would;
@@ -179,7 +161,6 @@ export class PGliteThread {
       if (!this.dead) await this.call({ op: "close" }).catch(() => {});
       this.dead ??= new Error("The database is closed.");
       await this.worker.terminate();
-      this.replies.close();
     })();
     return this.closing;
   }

@@ -6,8 +6,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import { PGlite } from "@electric-sql/pglite";
 
 const db = new PGlite({ dataDir: workerData.dataDir, startParams: workerData.startParams });
-// Answers go on their own port (pglite-thread.ts pump()); start-up news goes on parentPort.
-const replies = workerData.replies;
 const txs = new Map(); // txId → { tx, end(ok), settled: Promise }
 const unlisteners = new Map(); // listenId → unlisten()
 const identity = (value) => value;
@@ -67,7 +65,7 @@ async function handle(m) {
       return entry.settled.then(() => undefined, () => undefined);
     }
     case "listen": {
-      const un = await db.listen(m.channel, (payload) => replies.postMessage({ type: "notify", listenId: m.listenId, payload }));
+      const un = await db.listen(m.channel, (payload) => parentPort.postMessage({ type: "notify", listenId: m.listenId, payload }));
       unlisteners.set(m.listenId, un);
       return undefined;
     }
@@ -95,8 +93,8 @@ function run(m) {
 
 parentPort.on("message", (m) => {
   run(m).then(
-    (result) => replies.postMessage({ id: m.id, result }),
-    (err) => replies.postMessage({ id: m.id, error: errorOf(err) }),
+    (result) => parentPort.postMessage({ id: m.id, result }),
+    (err) => parentPort.postMessage({ id: m.id, error: errorOf(err) }),
   );
 });
 

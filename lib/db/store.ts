@@ -19,8 +19,6 @@ export interface Store {
   bus: EventBus;
   /** Runs raw SQL with no Prisma involved (tests, maintenance scripts). */
   rawQuery(sql: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
-  /** PGlite on its thread: handle the database's replies that have arrived (pglite-thread.ts). */
-  pump?(): void;
   close(): Promise<void>;
 }
 
@@ -73,7 +71,6 @@ async function openPglite(opts: OpenStoreOptions): Promise<Store> {
     prisma,
     bus,
     rawQuery: async (sql, params) => (await db.query<Record<string, unknown>>(sql, params)).rows,
-    ...(thread ? { pump: () => thread.pump() } : {}),
     close: async () => {
       await unlisten();
       await prisma.$disconnect();

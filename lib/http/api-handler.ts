@@ -29,9 +29,6 @@ async function health(dp: DataPlane, res: ServerResponse): Promise<void> {
 
 export async function handleApi(req: IncomingMessage, res: ServerResponse, dp: DataPlane): Promise<void> {
   const store = dp.store;
-  // A transaction waiting for its next statement holds PGlite's only connection: let it go on
-  // before this request's work, not after everything else that is ready.
-  store.pump?.();
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (url.pathname === "/api/health") return await health(dp, res);

@@ -20,9 +20,6 @@ function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
   };
 }
 
-/** An audit event as its AuditEvent row, with the JSON members as JSON values (json_populate_recordset). */
-export type AuditRow = ReturnType<typeof chainRows>["rows"][number];
-
 /**
  * Takes the chain lock for the caller's transaction and hashes `inputs` onto the head: the rows
  * to insert, in order. For writers that insert them in a statement of their own making (the

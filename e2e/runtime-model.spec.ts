@@ -95,6 +95,7 @@ test("agents, an agent's page and calibration render for a viewer, light and dar
 });
 
 test("an editor demotes an agent only with a reason, and the agent's decisions stop binding", async ({ browser }) => {
+  test.setTimeout(90_000); // two pages that load their figures after each reload, on a busy machine
   const page = await newClient(browser);
   await login(page, "editor");
   await page.goto("/agents/ops-bot");
@@ -122,15 +123,16 @@ test("an editor demotes an agent only with a reason, and the agent's decisions s
   }
   await expect(async () => {
     await page.reload();
-    await expect(page.getByTestId("agreement-rate")).toHaveText("100%", { timeout: 1000 });
-  }).toPass();
+    await expect(page.getByTestId("agreement-rate")).toHaveText("100%", { timeout: 5000 });
+  }).toPass({ timeout: 30_000 });
   await shots(page, "agent-ops-bot-advisory");
   await page.goto("/calibration");
   const outcomes = page.getByTestId("blast-summary").locator("div", { has: page.getByText("Outcomes", { exact: true }) }).locator("dd").first();
   await expect(async () => {
     await page.reload();
-    await expect(outcomes).toHaveText(String(outcomesBefore + 2), { timeout: 1000 });
-  }).toPass();
+    // The figures load after the page: a second is not always enough on a loaded CI machine.
+    await expect(outcomes).toHaveText(String(outcomesBefore + 2), { timeout: 5000 });
+  }).toPass({ timeout: 30_000 });
   await shots(page, "calibration-data");
   await page.goto("/agents/ops-bot");
   await page.getByRole("button", { name: "Promote to enforced" }).click();

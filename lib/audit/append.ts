@@ -26,9 +26,18 @@ function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
  * decision seal puts the event, its batch and the decisions in one statement).
  */
 export async function lockedChainRows(tx: Tx, inputs: readonly AuditInput[]) {
+  const head = await lockedHead(tx);
+  return chainRows(inputs, head.seq, head.hash);
+}
+
+/**
+ * The chain head, read under the transaction-level advisory lock that makes appends from every
+ * instance take turns, so the chain has one order; released at commit or rollback.
+ */
+async function lockedHead(tx: Tx): Promise<{ seq: number; hash: string }> {
   await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
   const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  return chainRows(inputs, last?.seq ?? 0, last?.hash ?? GENESIS_HASH);
+  return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
 }
 
 function chainRows(inputs: readonly AuditInput[], headSeq: number, headHash: string) {
@@ -63,18 +72,12 @@ export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): P
 }
 
 /**
- * Appends one event inside the caller's transaction. The transaction-level advisory lock makes
- * appends from every instance take turns, so the chain has one order; it is released at commit
- * or rollback, and a rolled-back change leaves no audit row behind.
+ * Appends one event inside the caller's transaction (see lockedHead); a rolled-back change
+ * leaves no audit row behind.
  */
 export async function appendAudit(tx: Tx, input: AuditInput): Promise<HashedEvent & { hash: string }> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.auditEvent.findFirst({
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const event = hashed(input, (last?.seq ?? 0) + 1, new Date().toISOString());
+  const { seq, hash: prevHash } = await lockedHead(tx);
+  const event = hashed(input, seq + 1, new Date().toISOString());
   const hash = chainHash(prevHash, event);
   await tx.auditEvent.create({
     data: {

@@ -39,7 +39,10 @@ export function asEvent(v: unknown, line: number): BundleEvent {
 
 const SEQ_PREFIX = Buffer.from('{"seq":');
 
-/** The seq of a line that begins `{"seq":<digits>,`, as the exporter writes them; else null. */
+/**
+ * The seq of a line that begins `{"seq":<digits>,` (as the exporter wrote lines before they became
+ * canonical, docs/AUDIT_FORMAT.md §5.2); else null.
+ */
 export function leadingSeq(b: Buffer, start: number, end: number): number | null {
   if (end - start < 9 || b.compare(SEQ_PREFIX, 0, 7, start, start + 7) !== 0 || b[start + 7] === 48) return null;
   let seq = 0;

@@ -69,6 +69,44 @@ const line = fc
   }, { requiredKeys: ["seq", "prevHash", "hash"] })
   .chain((e) => fc.shuffledSubarray(Object.keys(e), { minLength: Object.keys(e).length }).map((order) => JSON.stringify(Object.fromEntries(order.map((k) => [k, e[k as keyof typeof e]])))));
 
+// The exporter's form: the event's canonical JSON with prevHash and hash appended (read in place).
+const tail = (prevHash: unknown, claimed: unknown) => `,"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(claimed)}}`;
+// Values the exporter writes (integers, well-formed strings with any escapes), so that the byte
+// reader answers for most lines and its in-place path is what the property exercises.
+const tameString = fc.oneof(fc.string({ unit: "grapheme" }), fc.string({ unit: "binary-ascii" }), fc.constantFrom("", "é", "😀", "\u2028", "\b\t\n\f\r\u001f\u0000", '"\\', "decisions.seal"));
+const tameJson = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: "small" }, fc.constant(null), fc.boolean(), fc.integer(), tameString, tie("array"), tie("object")),
+  array: fc.array(tie("value"), { maxLength: 4 }),
+  object: fc.dictionary(fc.oneof(fc.string({ unit: fc.constantFrom(..."abAB_ -~!z9") }).filter((k) => !/^\d/.test(k)), fc.constantFrom("a", "b", "A", "a b", "ab", "tool")), tie("value"), { maxKeys: 5 }),
+})).value;
+const tameLine = fc
+  .record({
+    seq: fc.integer({ min: 1, max: 2 ** 31 }),
+    at: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    actor: fc.record({ type: fc.constantFrom("user", "agent", "system"), id: tameString, name: tameString }),
+    action: fc.oneof(tameString, fc.constantFrom("decisions.seal", "policy.apply")),
+    target: tameString,
+    before: tameJson,
+    after: tameJson,
+    reason: fc.option(tameString),
+    policyVersion: fc.option(fc.integer()),
+    generation: fc.option(fc.integer()),
+    request: fc.record({ ip: fc.option(tameString), userAgent: fc.option(tameString) }),
+    prevHash: hex64,
+    hash: hex64,
+  }, { requiredKeys: ["seq", "prevHash", "hash"] })
+  .map((e) => JSON.stringify(e));
+const canonicalLine = fc.oneof(line, tameLine, tameLine)
+  .map((l) => {
+    const { prevHash, hash: claimed, ...event } = JSON.parse(l);
+    try {
+      return canonicalJson(event).slice(0, -1) + tail(prevHash, claimed);
+    } catch {
+      return null; // JCS refuses it (a lone surrogate): not a line the exporter writes
+    }
+  })
+  .filter((l): l is string => l !== null && l !== "}" + tail("", "").slice(1));
+
 // Single-byte edits with the characters that change JSON's structure.
 const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom("insert", "replace", "delete"), char: fc.constantFrom(...'{}[]",:\\ 0123456789eE.-+untrfalsu\u00e9\r\t'.split("")) });
 function mutate(s: string, edits: { at: number; kind: string; char: string }[]) {
@@ -85,17 +123,40 @@ const ordinary = (seq: number, after: unknown = { n: seq, tool: "search_kb", age
     before: null, after, reason: "ticket INC-0\u0001", policyVersion: null, generation: 3, request: { ip: null, userAgent: null }, prevHash: GENESIS_HASH, hash: "ab".repeat(32),
   });
 
+/** `ordinary(seq)` as the exporter writes it: canonical, prevHash and hash last. */
+const exported = (seq: number, after?: unknown) => {
+  const { prevHash, hash: claimed, ...event } = JSON.parse(ordinary(seq, after));
+  return canonicalJson(event).slice(0, -1) + tail(prevHash, claimed);
+};
+
 describe("events.jsonl lines read from their bytes", () => {
   it("hash exactly as a parsed and re-serialised line does, whenever the byte reader answers", () => {
     fc.assert(fc.property(line, (l) => void check(l)), { numRuns: 4000 });
   });
 
+  it("hashes lines in the exporter's canonical form where they stand, exactly as the reference does", () => {
+    let inPlace = 0;
+    fc.assert(fc.property(canonicalLine, (l) => void (check(l)?.inPlace && inPlace++)), { numRuns: 4000 });
+    // Two in three lines are tame; a third of those have a random string for a hash.
+    assert.ok(inPlace > 1200, `the byte reader read ${inPlace} of 4000 canonical lines in place`);
+  });
+
   it("never accepts a damaged line that JSON.parse refuses or reads differently", () => {
-    fc.assert(fc.property(fc.oneof(line, fc.nat({ max: 1e6 }).map((n) => ordinary(n + 1))), fc.array(edit, { minLength: 1, maxLength: 3 }), (l, edits) => void check(mutate(l, edits))), { numRuns: 6000 });
+    fc.assert(fc.property(fc.oneof(line, canonicalLine, fc.nat({ max: 1e6 }).map((n) => ordinary(n + 1)), fc.nat({ max: 1e6 }).map((n) => exported(n + 1))), fc.array(edit, { minLength: 1, maxLength: 3 }), (l, edits) => void check(mutate(l, edits))), { numRuns: 8000 });
   });
 
   it("takes the fast path for the exporter's lines, and leaves uncanonical ones to JSON.parse", () => {
     for (const l of [ordinary(1), ordinary(2 ** 40), ordinary(5, { z: [1, { y: true, b: -3 }], a: "é", "a b": 0 }), ordinary(6, [])]) assert.ok(check(l), l);
+    for (const l of [ordinary(1), ordinary(5, { z: [1], a: 2 })]) assert.equal(check(l)!.inPlace, false, l);
+    for (const l of [exported(1), exported(2 ** 40), exported(5, { z: [1, { y: true, b: -3 }], a: "é", "a b": 0 }), exported(6, [])]) assert.equal(check(l)?.inPlace, true, l);
+    // Canonical but for one thing: each goes to the re-ordering path, which must agree.
+    const nearly = [
+      exported(7).replace('"action"', '"zz":1,"action"'), // a key out of order
+      exported(7).replace(',"prevHash"', ',"aa":1,"prevHash"'),
+      exported(7).replace('"hash":"', '"hash":"' + "ab".repeat(32) + '","prevHash":"').replace(/,"prevHash":"[0-9a-f]{64}","hash"/, ',"hash"'), // hash before prevHash
+      exported(7).replace('"agentId":"ops-bot","n":7', '"n":7,"agentId":"ops-bot"'),
+    ];
+    for (const l of nearly) assert.equal(check(l)?.inPlace, false, l);
     const uncanonical = [
       ordinary(7).replace('"before":null', '"before": null'), // whitespace
       ordinary(7).replace("ticket", "tick\\u0065t"), // an escape JSON.stringify would not write

@@ -3,9 +3,11 @@
 // each line was three quarters of its time (docs/BENCHMARKS-AUDIT.md). No library does this: a
 // JSON parser builds values, and a canonicalizer needs them.
 //
-// The exporter writes lines with JSON.stringify, whose strings and numbers are already in RFC 8785
-// form; only the order of members differs from canonical JSON. So the line is validated and its
-// members re-ordered byte for byte. Anything this reader does not accept as already canonical
+// The exporter writes each line as the event's canonical JSON with prevHash and hash appended, so
+// such a line is validated and hashed where it stands (readEventLine tries that first). Lines in
+// JSON.stringify's form with members in another order (earlier bundles, or rewritten by hand) have
+// strings and numbers in RFC 8785 form already; they are validated and their members re-ordered
+// byte for byte. Anything this reader does not accept as already canonical
 // (whitespace, an escape JSON.stringify would not write, a non-integer number, a duplicate or
 // escaped key, "__proto__", invalid UTF-8, deep nesting) makes it return null, and the caller
 // parses the line and serialises it as before: this path must never decide a line, only hash
@@ -33,9 +35,11 @@ export interface EventLine {
   isSeal: boolean;
   /** Where in the work buffer the hash input starts (it ends at the write position). */
   hashInputAt: number;
+  /** Read in place (the exporter's canonical form) rather than re-ordered. */
+  inPlace: boolean;
 }
 
-const result: EventLine = { seq: 0, digest: "", prevHashAt: -1, hashAt: -1, atStart: -1, atEnd: -1, afterStart: -1, afterEnd: -1, isSeal: false, hashInputAt: 0 };
+const result: EventLine = { seq: 0, digest: "", prevHashAt: -1, hashAt: -1, atStart: -1, atEnd: -1, afterStart: -1, afterEnd: -1, isSeal: false, hashInputAt: 0, inPlace: false };
 
 // Work buffers: members are written here in the line's order, then copied in canonical order.
 let out = Buffer.allocUnsafe(1 << 16);
@@ -369,6 +373,103 @@ function object(depth: number, top?: EventLine): boolean {
   return true;
 }
 
+// Lines already in canonical form: the exporter writes each event's canonical JSON with prevHash
+// and hash appended as its last two members (docs/AUDIT_FORMAT.md §3), so the hash input is the
+// line itself up to the comma before prevHash, closed with "}". Such a line is only checked
+// (strings, numbers and literals as above; every object's keys in strictly increasing order),
+// nothing is copied, and that is about half the work of re-ordering it. A line in any other form
+// takes the re-ordering path.
+
+function word(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (src[p++] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** A value checked where it stands; objects must already have their keys in JCS order. */
+function sortedValue(depth: number): boolean {
+  switch (src[p]) {
+    case QUOTE: return string(false, 0);
+    case 0x7b: return sortedObject(depth + 1);
+    case 0x5b: {
+      if (depth + 1 > MAX_DEPTH) return false;
+      p++;
+      if (src[p] === 0x5d) return void p++, true;
+      for (;;) {
+        if (!sortedValue(depth + 1)) return false;
+        const c = src[p++];
+        if (c === 0x5d) return true;
+        if (c !== COMMA) return false;
+      }
+    }
+    case 0x74: return word("true");
+    case 0x66: return word("false");
+    case 0x6e: return word("null");
+    default: {
+      const at = o;
+      const ok = number(); // writes its digits to the work buffer: dropped
+      o = at;
+      return ok;
+    }
+  }
+}
+
+/** A key at p, checked as readEventLine checks keys, and greater than the key at [ps, pe) if any. */
+function sortedKey(ps: number, pe: number): boolean {
+  const ks = p;
+  if (src[p] !== QUOTE || !string(true, 0)) return false;
+  const k0 = src[ks + 1]!;
+  if ((k0 >= 0x30 && k0 <= 0x39) || (p - ks === 11 && same(ks, p, PROTO))) return false;
+  return ps < 0 || compareKeys(ps, pe, ks, p) < 0;
+}
+
+function sortedObject(depth: number): boolean {
+  if (depth > MAX_DEPTH) return false;
+  p++;
+  if (src[p] === 0x7d) return void p++, true;
+  let ks = -1, ke = -1;
+  for (;;) {
+    const at = p;
+    if (!sortedKey(ks, ke)) return false;
+    ks = at;
+    ke = p;
+    if (src[p++] !== COLON || !sortedValue(depth)) return false;
+    const c = src[p++];
+    if (c === 0x7d) return true;
+    if (c !== COMMA) return false;
+  }
+}
+
+/** The top level of a line in canonical form; returns where its hash input ends (the comma before prevHash), or -1. */
+function sortedTop(line: EventLine): number {
+  p++;
+  let ks = -1, ke = -1;
+  for (;;) {
+    const at = p;
+    if (src[p] !== QUOTE) return -1;
+    if (ks >= 0 && p + 11 < end && same(p, p + 10, K_PREV) && src[p + 10] === COLON) {
+      // The tail: "prevHash":"…","hash":"…"} and nothing after it.
+      const bodyEnd = p - 1;
+      p += 11;
+      if (!hash64()) return -1;
+      line.prevHashAt = p - 65;
+      if (src[p++] !== COMMA || !same(p, p + 6, K_HASH) || src[p + 6] !== COLON) return -1;
+      p += 7;
+      if (!hash64()) return -1;
+      line.hashAt = p - 65;
+      return src[p++] === 0x7d && p === end ? bodyEnd : -1;
+    }
+    if (!sortedKey(ks, ke)) return -1;
+    ks = at;
+    ke = p;
+    if (src[p++] !== COLON) return -1;
+    const valueStart = p;
+    if (!sortedValue(1)) return -1;
+    // prevHash and hash only as the tail; the members the verifier reads are noted.
+    if (same(ks, ke, K_HASH) || same(ks, ke, K_PREV) || topMember(line, ks, ke, valueStart, false, -1) !== true) return -1;
+    if (src[p++] !== COMMA) return -1; // a line ends with prevHash and hash
+  }
+}
+
 /**
  * The hash check of one events.jsonl line (`buf[start, stop)`, no line break) without parsing it:
  * null when the line is not in the form this reader accepts (the caller must parse it instead).
@@ -391,13 +492,33 @@ export function readEventLine(buf: Buffer, start: number, stop: number): EventLi
   line.prevHashAt = line.hashAt = line.atStart = line.atEnd = line.afterStart = line.afterEnd = -1;
   line.isSeal = false;
   line.hashInputAt = 0;
+  let bodyEnd = -1;
   try {
-    if (src[p] !== 0x7b || !object(1, line) || p !== end) return null;
+    if (src[p] !== 0x7b) return null;
+    bodyEnd = sortedTop(line);
+    if (bodyEnd < 0) {
+      // Not in canonical form: start again and re-order.
+      p = start;
+      o = 0;
+      sp = 0;
+      nonAscii = false;
+      line.seq = 0;
+      line.prevHashAt = line.hashAt = line.atStart = line.atEnd = line.afterStart = line.afterEnd = -1;
+      line.isSeal = false;
+      if (!object(1, line) || p !== end) return null;
+    }
   } finally {
     src = out; // drop the reference to the caller's chunk
   }
   if (line.seq === 0 || line.prevHashAt < 0 || line.hashAt < 0 || !Number.isSafeInteger(line.seq)) return null;
   if (nonAscii && !isUtf8(buf.subarray(start, stop))) return null;
+  line.inPlace = bodyEnd >= 0;
+  if (bodyEnd >= 0) {
+    // The hash input is prevHash, then the line up to that comma, then "}".
+    o = 64 + buf.copy(out, 64, start, bodyEnd);
+    out[o++] = 0x7d;
+    line.hashInputAt = 0;
+  }
   for (let i = 0; i < 64; i++) out[line.hashInputAt + i] = buf[line.prevHashAt + i]!; // Buffer#copy costs more for 64 bytes
   // Hex output: about three times cheaper than a Buffer from node:crypto's one-shot hash.
   line.digest = hash("sha256", out.subarray(line.hashInputAt, o), "hex");

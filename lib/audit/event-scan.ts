@@ -60,7 +60,9 @@ export class EventScan {
     const i = this.n;
     const fast = this.walking ? readEventLine(buf, start, end) : null;
     let parsed: BundleEvent | null = null;
-    let seq = fast?.seq ?? leadingSeq(buf, start, end);
+    // Past the walk only the seq is needed: from a leading "seq" member when there is one, else
+    // from the byte reader (the exporter's lines lead with "action"), else from JSON.parse.
+    let seq = fast?.seq ?? leadingSeq(buf, start, end) ?? (this.walking ? null : (readEventLine(buf, start, end)?.seq ?? null));
     if (seq === null) {
       try {
         parsed = asEvent(parseLine(buf.toString("utf8", start, end), FILE, i + 1), i + 1);

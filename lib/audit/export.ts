@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import * as tar from "tar";
 import type { Db, Prisma } from "@/lib/db/client";
-import type { Actor } from "@/lib/audit/event";
-import { GENESIS_HASH } from "@/lib/audit/event";
+import type { Actor, HashedEvent } from "@/lib/audit/event";
+import { GENESIS_HASH, canonicalJson } from "@/lib/audit/event";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { publicKeys } from "@/lib/audit/keys";
 import { auditWhere } from "@/lib/audit/list";
@@ -127,12 +127,13 @@ async function writeEvents(db: Db, file: (name: string) => string, range: { from
     let lines = "";
     let cells = "";
     for (const row of rows) {
-      const line: BundleEvent = { ...rowToHashed(row), prevHash: row.prevHash, hash: row.hash };
+      const event = rowToHashed(row);
+      const line: BundleEvent = { ...event, prevHash: row.prevHash, hash: row.hash };
       if (out.count === 0) Object.assign(out, { prevHash: row.prevHash, firstHash: row.hash, fromTime: line.at });
       out.count += 1;
       out.lastHash = row.hash;
       out.toTime = line.at;
-      lines += JSON.stringify(line) + "\n";
+      lines += eventLine(event, row.prevHash, row.hash) + "\n";
       cells += csvRow(line) + "\r\n";
     }
     if (rows.length) await Promise.all([jsonl.write(lines), csv.write(cells)]);
@@ -143,11 +144,21 @@ async function writeEvents(db: Db, file: (name: string) => string, range: { from
   return out;
 }
 
+/**
+ * An events.jsonl line: the event's canonical JSON with prevHash and hash as its last two members
+ * (docs/AUDIT_FORMAT.md §3). The verifier hashes such a line where it stands instead of
+ * re-ordering its members (lib/audit/event-line.ts).
+ */
+function eventLine(event: HashedEvent, prevHash: string, hash: string): string {
+  return `${canonicalJson(event).slice(0, -1)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
+}
+
 // Text cells a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection);
-// events.csv is for reading, events.jsonl is what the hashes cover.
+// events.csv is for reading, events.jsonl is what the hashes cover. JSON cells are canonical, as
+// in events.jsonl, so the same value reads the same in both.
 function csvCell(value: unknown, kind: "text" | "number" | "json"): string {
   if (value === null || value === undefined) return "";
-  let s = kind === "json" ? JSON.stringify(value) : String(value);
+  let s = kind === "json" ? canonicalJson(value) : String(value);
   if (kind === "text" && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -181,8 +181,9 @@ describe("offline bundle verifier", () => {
     const s = seq["mid-2"]!;
     const r = await tampered((f) => {
       const i = lineOf(f.events, s);
-      // JSON.parse keeps the last duplicate; the seq scan reads the first.
-      f.events[i] = f.events[i]!.replace(/}$/, `,"seq":${s + 1}}`);
+      // JSON.parse keeps the last duplicate; the seq scan reads a leading one (the exporter's
+      // lines lead with "action", so one is put in front).
+      f.events[i] = `{"seq":${s},${f.events[i]!.slice(1).replace(/}$/, `,"seq":${s + 1}}`)}`;
     });
     assert.deepEqual(failure(r), { kind: "modified", seq: s });
   });

@@ -93,9 +93,10 @@ const REQUEST_KEYS = ["ip", "userAgent"];
 /**
  * Canonical JSON of a chain event with exactly the HashedEvent members (event.ts), built in their
  * fixed JCS order without sorting; undefined for any other shape (an extra or missing member in a
- * tampered bundle, say), which the general path then serialises as it stands.
+ * tampered bundle, say), which the general path then serialises as it stands. `tail`: members
+ * written after the canonical ones, in their own order (the exporter's prevHash and hash).
  */
-export function canonicalEvent(e: unknown): string | undefined {
+export function canonicalEvent(e: unknown, tail?: Record<string, string>): string | undefined {
   if (!exactly(e, EVENT_KEYS) || !exactly(e.actor, ACTOR_KEYS) || !exactly(e.request, REQUEST_KEYS)) return undefined;
   const a = e.actor;
   const r = e.request;
@@ -104,6 +105,7 @@ export function canonicalEvent(e: unknown): string | undefined {
     before: member(e.before), generation: member(e.generation), policyVersion: member(e.policyVersion), reason: member(e.reason),
     request: { ip: member(r.ip), userAgent: member(r.userAgent) }, seq: member(e.seq), target: member(e.target),
   };
+  if (tail) Object.assign(out, tail); // string keys that are not array indexes keep insertion order
   if (refused) {
     refused = false;
     return undefined;

@@ -10,6 +10,7 @@ import * as tar from "tar";
 import type { Db, Prisma } from "@/lib/db/client";
 import type { Actor, HashedEvent } from "@/lib/audit/event";
 import { GENESIS_HASH, canonicalJson } from "@/lib/audit/event";
+import { canonicalEvent } from "@/lib/audit/canonical-json";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { publicKeys } from "@/lib/audit/keys";
 import { auditWhere } from "@/lib/audit/list";
@@ -150,7 +151,7 @@ async function writeEvents(db: Db, file: (name: string) => string, range: { from
  * re-ordering its members (lib/audit/event-line.ts).
  */
 function eventLine(event: HashedEvent, prevHash: string, hash: string): string {
-  return `${canonicalJson(event).slice(0, -1)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
+  return canonicalEvent(event, { prevHash, hash }) ?? `${canonicalJson(event).slice(0, -1)},"prevHash":${JSON.stringify(prevHash)},"hash":${JSON.stringify(hash)}}`;
 }
 
 // Text cells a spreadsheet would run as a formula get a leading apostrophe (OWASP CSV injection);

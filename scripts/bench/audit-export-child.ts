@@ -16,14 +16,19 @@ const store = await openStore(onPg ? { databaseUrl: dataDir, migrate: false } : 
 const openedRss = process.memoryUsage().rss;
 let peakRss = openedRss;
 let peakHeapUsed = 0;
+let atPeak: NodeJS.MemoryUsage | null = null; // what RSS was made of when it peaked
+let phase = "events";
+let peakPhase = phase;
 const sampler = setInterval(() => {
   const m = process.memoryUsage();
+  if (m.rss > peakRss) [atPeak, peakPhase] = [m, phase];
   peakRss = Math.max(peakRss, m.rss);
   peakHeapUsed = Math.max(peakHeapUsed, m.heapUsed);
 }, 25);
 const t = performance.now();
 const cpu = process.cpuUsage();
 const bundle = await exportBundle(store.prisma, { filters: {} });
+phase = "archive";
 await pipeline(bundle.stream, createWriteStream(out));
 await bundle.cleanup();
 const seconds = (performance.now() - t) / 1000;
@@ -33,5 +38,5 @@ peakRss = Math.max(peakRss, process.memoryUsage().rss);
 await store.close();
 console.log(JSON.stringify({
   events: bundle.manifest.counts.events, seconds, cpuSeconds: (used.user + used.system) / 1e6,
-  startRss, openedRss, peakRss, peakHeapUsed, bytes: (await stat(out)).size,
+  startRss, openedRss, peakRss, peakHeapUsed, bytes: (await stat(out)).size, peakPhase, atPeak,
 }));

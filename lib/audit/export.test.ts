@@ -127,7 +127,10 @@ describe("audit export bundle", () => {
     const odd = b.events.find((e) => e.reason === "=HYPERLINK(1)")!;
     assert.ok(b.csv.includes(`\r\n${odd.seq},${odd.at},user,u-export,exporter,test.export,"Export-Target, ""quoted""\nline",,,'=HYPERLINK(1),,,,,${odd.prevHash},${odd.hash}\r\n`));
     const seal = b.events.find((e) => e.action === "decisions.seal")!;
-    assert.ok(b.csv.includes(`"${JSON.stringify(seal.after).replace(/"/g, '""')}"`), "JSON columns hold JSON text, quoted");
+    // The cell is the stored value's JSON text (events.jsonl has it canonical, keys sorted).
+    const stored = (await store.prisma.auditEvent.findUniqueOrThrow({ where: { seq: seal.seq } })).after;
+    assert.deepEqual(stored, seal.after);
+    assert.ok(b.csv.includes(`"${JSON.stringify(stored).replace(/"/g, '""')}"`), "JSON columns hold JSON text, quoted");
     assert.equal(lines.filter((l) => /^\d+,/.test(l)).length, head);
     assert.match(b.readme, /npx governor-audit-verify/);
     assert.match(b.readme, /Trust only the public key/);

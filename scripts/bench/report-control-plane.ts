@@ -73,7 +73,7 @@ export function changeSetSection(runs: ChangeSetRun[], postgres: string): string
     "| --- | --- | --- | --- | --- | --- | --- |",
     ...runs.flatMap((r) => r.previews.map((p, i) => `| ${r.store} | ${i + 1} of ${r.previews.length} | ${ms(p.roundTripMs)} | ${ms(p.elapsedMs)} | ${fmt(p.replayed)} | ${fmt(p.flipped)} | ${verdict(p.roundTripMs <= r.targets.previewMs)} |`)),
     "",
-    `PostgreSQL: ${postgres}, local, on the same machine. On PGlite every statement runs on the server's own event loop, so while a preview reads its ${fmt(first.seededDecisions)} rows that instance answers nothing else.`,
+    `PostgreSQL: ${postgres}, local, on the same machine. On PGlite every statement goes through one connection on the database thread, so while a preview reads its ${fmt(first.seededDecisions)} rows that instance's other statements wait.`,
     "",
   ];
   return lines;

@@ -111,7 +111,7 @@ function decideSection(d: DecideBenchResult): string[] {
   const lines = [
     "## 2. `POST /api/v1/decide` over loopback",
     "",
-    `autocannon, ${d.connections} connections, ${d.durationS} s measured after a ${d.warmupS} s warm-up (diagnostic rows: ${d.diagnosticS} s after 2 s), against each server in its own process on 127.0.0.1. Governor is \`server.ts\` on a fresh embedded PGlite data directory with the decision log on (\`lib/dataplane/decision-log.ts\`: buffered, flushed every 250 ms as JSON-parameter INSERTs of 200 rows with a yield to pending requests between them). Each connection cycles through this mix:`,
+    `autocannon, ${d.connections} connections, ${d.durationS} s measured after a ${d.warmupS} s warm-up (diagnostic rows: ${d.diagnosticS} s after 2 s), against each server in its own process on 127.0.0.1. Governor is \`server.ts\` on a fresh embedded PGlite data directory with the decision log on (\`lib/dataplane/decision-log.ts\`: buffered off the request path and flushed at least every 250 ms; each flush writes up to 1,000 decisions and seals them into the audit chain in one transaction). Each connection cycles through this mix:`,
     "",
     ...d.mix.map((m) => `- ${m}`),
     "",
@@ -151,11 +151,11 @@ function decideSection(d: DecideBenchResult): string[] {
     const audit = l?.auditByAction ?? {};
     const seals = audit["decisions.seal"];
     const background = [
-      ...(seals ? [`the audit seal (\`lib/audit/seal.ts\`, ${fmt(seals)} seals on this server: every second it reads back up to 10,000 unsealed decisions, hashes them into a Merkle root and marks them)`] : []),
+      ...(seals ? [`the audit seal (\`lib/audit/seal.ts\`, ${fmt(seals)} seals on this server: each flush hashes its decisions into a Merkle root and writes the chain entry, the batch and the rows in one statement)`] : []),
       ...(l?.checkpoints ? [`the audit checkpoint signer (\`lib/audit/checkpoint.ts\`, ${fmt(l.checkpoints)} checkpoints: it signs the chain head every 250 ms while the chain moves)`] : []),
     ];
     lines.push(
-      `- The second diagnostic row (\`scripts/bench/decide-variant-server.ts\`: server.ts's API path without Next.js, same mix without the approval call, decision log **off**) is the floor for the rest of the path: ${fmt(d.logOff.rps)}/s at p99 ${ms(d.logOff.p99Ms)}. Against the first diagnostic row, recording the decisions costs ${fmt(Math.max(0, 100 * (1 - d.noPending.rps / d.logOff.rps)), 0)} % of the throughput and ${ms(Math.max(0, d.noPending.p99Ms - d.logOff.p99Ms))} of p99: the writer's INSERTs${background.length ? `, plus the background work on what it wrote: ${background.join("; and ")}` : ""}. With PGlite all of it runs on the event loop that answers decisions. \`node --import tsx scripts/bench/profile-decide.ts 10 --no-pending\` shows the split.`,
+      `- The second diagnostic row (\`scripts/bench/decide-variant-server.ts\`: server.ts's API path without Next.js, same mix without the approval call, decision log **off**) is the floor for the rest of the path: ${fmt(d.logOff.rps)}/s at p99 ${ms(d.logOff.p99Ms)}. Against the first diagnostic row, recording the decisions costs ${fmt(Math.max(0, 100 * (1 - d.noPending.rps / d.logOff.rps)), 0)} % of the throughput and ${ms(Math.max(0, d.noPending.p99Ms - d.logOff.p99Ms))} of p99: the writer's INSERTs${background.length ? `, plus the background work on what it wrote: ${background.join("; and ")}` : ""}. PGlite runs on its own thread (\`lib/db/pglite-thread.ts\`), but over one connection: the log's transactions and the approval requests' take turns, and every statement is a round trip through the event loop that answers decisions. \`node --import tsx scripts/bench/profile-decide.ts 10 --no-pending\` shows the split.`,
     );
   }
   lines.push("", "Latency percentiles come from autocannon's per-response times (sub-millisecond); its own histogram rounds to whole milliseconds. The load generator runs on the same cores as the server under test.", "");

@@ -79,6 +79,7 @@ const tameJson = fc.letrec((tie) => ({
   array: fc.array(tie("value"), { maxLength: 4 }),
   object: fc.dictionary(fc.oneof(fc.string({ unit: fc.constantFrom(..."abAB_ -~!z9") }).filter((k) => !/^\d/.test(k)), fc.constantFrom("a", "b", "A", "a b", "ab", "tool")), tie("value"), { maxKeys: 5 }),
 })).value;
+const validHex64 = fc.oneof(fc.constant(GENESIS_HASH), fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex")));
 const tameLine = fc
   .record({
     seq: fc.integer({ min: 1, max: 2 ** 31 }),
@@ -92,8 +93,8 @@ const tameLine = fc
     policyVersion: fc.option(fc.integer()),
     generation: fc.option(fc.integer()),
     request: fc.record({ ip: fc.option(tameString), userAgent: fc.option(tameString) }),
-    prevHash: hex64,
-    hash: hex64,
+    prevHash: validHex64,
+    hash: validHex64,
   }, { requiredKeys: ["seq", "prevHash", "hash"] })
   .map((e) => JSON.stringify(e));
 const canonicalLine = fc.oneof(line, tameLine, tameLine)
@@ -105,7 +106,7 @@ const canonicalLine = fc.oneof(line, tameLine, tameLine)
       return null; // JCS refuses it (a lone surrogate): not a line the exporter writes
     }
   })
-  .filter((l): l is string => l !== null && l !== "}" + tail("", "").slice(1));
+  .filter((l): l is string => l !== null);
 
 // Single-byte edits with the characters that change JSON's structure.
 const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom("insert", "replace", "delete"), char: fc.constantFrom(...'{}[]",:\\ 0123456789eE.-+untrfalsu\u00e9\r\t'.split("")) });
@@ -137,8 +138,8 @@ describe("events.jsonl lines read from their bytes", () => {
   it("hashes lines in the exporter's canonical form where they stand, exactly as the reference does", () => {
     let inPlace = 0;
     fc.assert(fc.property(canonicalLine, (l) => void (check(l)?.inPlace && inPlace++)), { numRuns: 4000 });
-    // Two in three lines are tame; a third of those have a random string for a hash.
-    assert.ok(inPlace > 1200, `the byte reader read ${inPlace} of 4000 canonical lines in place`);
+    // Two in three lines are tame, and the reader takes nearly all of those in place.
+    assert.ok(inPlace > 2000, `the byte reader read ${inPlace} of 4000 canonical lines in place`);
   });
 
   it("never accepts a damaged line that JSON.parse refuses or reads differently", () => {

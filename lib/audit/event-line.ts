@@ -374,7 +374,7 @@ function object(depth: number, top?: EventLine): boolean {
 }
 
 // Lines already in canonical form: the exporter writes each event's canonical JSON with prevHash
-// and hash appended as its last two members (docs/AUDIT_FORMAT.md §3), so the hash input is the
+// and hash appended as its last two members (docs/AUDIT_FORMAT.md §5.2), so the hash input is the
 // line itself up to the comma before prevHash, closed with "}". Such a line is only checked
 // (strings, numbers and literals as above; every object's keys in strictly increasing order),
 // nothing is copied, and that is about half the work of re-ordering it. A line in any other form

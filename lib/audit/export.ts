@@ -150,7 +150,7 @@ async function writeEvents(db: Db, file: (name: string) => string, range: { from
 
 /**
  * An events.jsonl line: the event's canonical JSON with prevHash and hash as its last two members
- * (docs/AUDIT_FORMAT.md §3). The verifier hashes such a line where it stands instead of
+ * (docs/AUDIT_FORMAT.md §5.2). The verifier hashes such a line where it stands instead of
  * re-ordering its members (lib/audit/event-line.ts).
  */
 function eventLine(event: HashedEvent, prevHash: string, hash: string): string {

@@ -9,8 +9,8 @@ import * as tar from "tar";
 import type { BundleDecision, BundleEvent, BundleManifest } from "@/lib/audit/bundle-format";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { GENESIS_HASH, chainHash, type HashedEvent } from "@/lib/audit/event";
-import { batchProofs, exportBundle } from "@/lib/audit/export";
-import { inclusionProof, leafHash, merkleRoot, rootFromProof } from "@/lib/audit/merkle";
+import { exportBundle } from "@/lib/audit/export";
+import { leafHash, rootFromProof } from "@/lib/audit/merkle";
 import { recordAudit } from "@/lib/audit/record";
 import { sealTick } from "@/lib/audit/seal";
 import { startApiServer } from "@/lib/test/api-server";
@@ -174,12 +174,4 @@ describe("audit export bundle", () => {
     await assert.rejects(exportBundle(store.prisma, { filters: { from: "yesterday" } }), (e: { code: string; fields: { path: string }[] }) => e.code === "validation_failed" && e.fields[0]!.path === "from");
   });
 
-  it("builds each batch's tree once with the same paths and root as merkle.ts", () => {
-    for (const n of [1, 2, 3, 5, 8, 13, 16, 17, 33]) {
-      const leaves = Array.from({ length: n }, (_, i) => leafHash({ i }));
-      const tree = batchProofs(leaves);
-      assert.deepEqual(tree.root, merkleRoot(leaves));
-      for (let i = 0; i < n; i++) assert.deepEqual(tree.pathOf(i), inclusionProof(leaves, i), `n=${n} i=${i}`);
-    }
-  });
 });

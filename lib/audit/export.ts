@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
@@ -14,7 +13,7 @@ import { canonicalEvent } from "@/lib/audit/canonical-json";
 import { checkpointTick } from "@/lib/audit/checkpoint";
 import { publicKeys } from "@/lib/audit/keys";
 import { auditWhere } from "@/lib/audit/list";
-import { leafHash } from "@/lib/audit/merkle";
+import { batchProofs, leafHash } from "@/lib/audit/merkle";
 import { decisionLeaf } from "@/lib/audit/seal";
 import { rowToHashed } from "@/lib/audit/verify";
 import {
@@ -234,42 +233,4 @@ async function writeDecisions(db: Db, file: string, range: { fromSeq: number; to
   }
   await out.close();
   return { decisions, batches };
-}
-
-type Node = { hash: Buffer; split: number; left?: Node; right?: Node };
-const nodeHash = (l: Buffer, r: Buffer) => createHash("sha256").update(Buffer.from([1])).update(l).update(r).digest();
-
-/**
- * Every leaf's RFC 6962 audit path from one build of the tree: 2n node hashes in all, then
- * O(log n) per path (inclusionProof in merkle.ts rebuilds subtrees on every call).
- */
-export function batchProofs(leaves: readonly Buffer[]): { root: Buffer; pathOf(index: number): Buffer[] } {
-  if (leaves.length === 0) throw new Error("a batch has at least one decision");
-  const build = (lo: number, hi: number): Node => {
-    if (hi - lo === 1) return { hash: leaves[lo]!, split: 0 };
-    const k = 2 ** Math.floor(Math.log2(hi - lo - 1));
-    const left = build(lo, lo + k);
-    const right = build(lo + k, hi);
-    return { hash: nodeHash(left.hash, right.hash), split: k, left, right };
-  };
-  const root = build(0, leaves.length);
-  return {
-    root: root.hash,
-    pathOf(index) {
-      const path: Buffer[] = [];
-      let node = root;
-      let i = index;
-      while (node.left && node.right) {
-        if (i < node.split) {
-          path.push(node.right.hash);
-          node = node.left;
-        } else {
-          path.push(node.left.hash);
-          i -= node.split;
-          node = node.right;
-        }
-      }
-      return path.reverse();
-    },
-  };
 }

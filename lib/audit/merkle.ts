@@ -52,3 +52,44 @@ export function rootFromProof(leaf: Buffer, index: number, size: number, path: r
   }
   return sn === 0 ? r : null;
 }
+
+type Node = { hash: Buffer; split: number; left?: Node; right?: Node; hex?: string };
+
+/**
+ * Every leaf's RFC 6962 audit path from one build of the tree: n - 1 node hashes in all, then
+ * O(log n) per path (inclusionProof rebuilds subtrees on every call). The exporter writes every
+ * proof of a batch from it, and the verifier checks a whole batch against it.
+ */
+export function batchProofs(leaves: readonly Buffer[]): { root: Buffer; pathOf(index: number): Buffer[]; hexPathOf(index: number): string[] } {
+  if (leaves.length === 0) throw new Error("a batch has at least one decision");
+  const build = (lo: number, hi: number): Node => {
+    if (hi - lo === 1) return { hash: leaves[lo]!, split: 0 };
+    const k = split(hi - lo);
+    const left = build(lo, lo + k);
+    const right = build(lo + k, hi);
+    return { hash: sha256(NODE, left.hash, right.hash), split: k, left, right };
+  };
+  const root = build(0, leaves.length);
+  const siblings = (index: number): Node[] => {
+    const path: Node[] = [];
+    let node = root;
+    let i = index;
+    while (node.left && node.right) {
+      if (i < node.split) {
+        path.push(node.right);
+        node = node.left;
+      } else {
+        path.push(node.left);
+        i -= node.split;
+        node = node.right;
+      }
+    }
+    return path.reverse();
+  };
+  return {
+    root: root.hash,
+    pathOf: (index) => siblings(index).map((n) => n.hash),
+    // Each node's hex once, however many paths it is on (the upper ones are on all of them).
+    hexPathOf: (index) => siblings(index).map((n) => (n.hex ??= n.hash.toString("hex"))),
+  };
+}

@@ -317,6 +317,35 @@ describe("offline bundle verifier", () => {
     assert.deepEqual(failure(dropped), { kind: "deleted", seq: auditSeq });
   });
 
+  it("checks a batch's proofs whatever their order, and names the first line at fault", async () => {
+    const lines = (await readFile(path.join(clean, "decisions.jsonl"), "utf8")).split("\n").filter(Boolean).map((l) => JSON.parse(l) as { auditSeq: number; index: number; path: string[] });
+    const at = lines.reduce((best, l, i) => (l.index > lines[best]!.index ? i : best), 0);
+    const { auditSeq, index } = lines[at]!;
+    assert.ok(index >= 1 && lines[at - 1]!.auditSeq === auditSeq, "the fixture has a batch of at least two decisions");
+    // The same batch with two lines swapped: every proof still holds.
+    const swapped = await tampered((f) => void ([f.decisions[at - 1], f.decisions[at]] = [f.decisions[at]!, f.decisions[at - 1]!]));
+    assert.ok(swapped.ok, JSON.stringify(swapped));
+    // The leaf intact but one step of its path changed: the batch's tree is right, the proof is not.
+    const badPath = await tampered((f) => {
+      f.decisions[at] = edit(f.decisions[at]!, (d) => (d.path[0] = d.path[0].replace(/^./, (c: string) => (c === "0" ? "1" : "0"))));
+    });
+    assert.deepEqual(failure(badPath), { kind: "modified", seq: auditSeq });
+    assert.ok(!badPath.ok && new RegExp(`index ${index}\\b`).test(badPath.detail), !badPath.ok ? badPath.detail : "");
+    // A line given twice.
+    const twice = await tampered((f) => {
+      f.decisions.splice(at, 0, f.decisions[at - 1]!);
+      f.manifest.counts.decisions += 1;
+    });
+    assert.deepEqual(failure(twice), { kind: "inserted", seq: auditSeq });
+    // A bad proof before a line that is not a decision: the bad proof is named.
+    const both = await tampered((f) => {
+      f.decisions[at - 1] = edit(f.decisions[at - 1]!, (d) => (d.decision.tool = "x"));
+      f.decisions[at] = f.decisions[at]!.replace('"path":', '"path":7,"p":');
+    });
+    assert.deepEqual(failure(both), { kind: "modified", seq: auditSeq });
+    assert.ok(!both.ok && new RegExp(`index ${lines[at - 1]!.index}\\b.*does not prove`).test(both.detail), !both.ok ? both.detail : "");
+  });
+
   it("the CLI and the bin shim exit 0 on a clean bundle, 1 naming the failure, 2 on misuse", async () => {
     const cli = (args: string[], opts: { cwd?: string } = {}) =>
       run(process.execPath, args, { cwd: opts.cwd ?? process.cwd() }).then(

@@ -9,7 +9,7 @@ import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto
 import { stat } from "node:fs/promises";
 import { LineReader, forEachLineBytes } from "@/lib/audit/line-reader";
 import { GENESIS_HASH, canonicalJson } from "@/lib/audit/event";
-import { leafHash, rootFromProof } from "@/lib/audit/merkle";
+import { batchProofs, leafHash, rootFromProof } from "@/lib/audit/merkle";
 import { EventScan } from "@/lib/audit/event-scan";
 import { readBundle } from "@/lib/audit/bundle-reader";
 import { Failed, HEX64, fail, isObject, isSeq, parseLine, type VerifyFailure } from "@/lib/audit/bundle-checks";
@@ -385,22 +385,62 @@ async function checkBatch(lines: JsonLines, seq: number, after: unknown, out: { 
   const root = seal.root;
   const size = seal.count;
   if (typeof root !== "string" || !isSeq(size)) return fail("modified", seq, "the decisions.seal event carries no root and count");
-  const seen = new Uint8Array(size);
-  let proven = 0;
-  for (let v = await lines.peek(); v !== null && asDecision(v, lines.line).auditSeq === seq; v = await lines.peek()) {
-    await lines.next();
-    const d = v as BundleDecision;
-    const id = JSON.stringify(d.decision.id ?? null);
-    if (d.size !== size || d.index < 0 || d.index >= size) fail("modified", seq, `decision ${id} claims index ${d.index} of ${d.size}; the batch sealed at sequence ${seq} has ${size}`);
-    if (seen[d.index]) fail("inserted", seq, `index ${d.index} of the batch sealed at sequence ${seq} appears twice`);
-    seen[d.index] = 1;
-    const computed = rootFromProof(leafHash(d.decision), d.index, d.size, d.path.map((h) => Buffer.from(h, "hex")));
-    if (computed?.toString("hex") !== root) fail("modified", seq, `decision ${id} (index ${d.index}) does not prove against the root sealed at sequence ${seq}`);
-    proven += 1;
+  // The batch's lines first. A line that is not a decision is reported after anything wrong in
+  // the lines before it, as when each line was checked as it was read.
+  const batch: BundleDecision[] = [];
+  let unreadable: unknown = null;
+  for (;;) {
+    try {
+      const v = await lines.peek();
+      if (v === null || asDecision(v, lines.line).auditSeq !== seq) break;
+      batch.push(v as BundleDecision);
+      await lines.next();
+    } catch (e) {
+      unreadable = e;
+      break;
+    }
   }
-  if (proven < size) fail("deleted", seq, `${size - proven} of the ${size} decisions sealed at sequence ${seq} are missing (first: index ${seen.indexOf(0)})`);
-  out.decisions += proven;
+  if (unreadable !== null || !provesAsTree(batch, size, root)) {
+    // Something is wrong: find and name the first line at fault, one proof at a time.
+    const seen = new Uint8Array(size);
+    for (const d of batch) checkProof(d, seq, size, root, seen);
+    if (unreadable !== null) throw unreadable;
+    if (batch.length < size) fail("deleted", seq, `${size - batch.length} of the ${size} decisions sealed at sequence ${seq} are missing (first: index ${seen.indexOf(0)})`);
+  }
+  out.decisions += batch.length;
   out.batches += 1;
+}
+
+/**
+ * True when the batch is whole (every index 0..size-1 once, each claiming `size`), its leaves
+ * build the sealed root, and every proof is its leaf's path in that tree. Then every proof
+ * leads to the root, with one tree build (2 hashes a decision) instead of a hash per level of
+ * every path (docs/BENCHMARKS-AUDIT.md).
+ */
+function provesAsTree(batch: readonly BundleDecision[], size: number, root: string): boolean {
+  if (batch.length !== size) return false;
+  const leaves = new Array<Buffer>(size);
+  for (const d of batch) {
+    if (d.size !== size || d.index < 0 || d.index >= size || leaves[d.index]) return false;
+    leaves[d.index] = leafHash(d.decision);
+  }
+  const tree = batchProofs(leaves);
+  if (tree.root.toString("hex") !== root) return false;
+  for (const d of batch) {
+    const path = tree.hexPathOf(d.index);
+    if (path.length !== d.path.length) return false;
+    for (let k = 0; k < path.length; k++) if (path[k] !== d.path[k]) return false;
+  }
+  return true;
+}
+
+function checkProof(d: BundleDecision, seq: number, size: number, root: string, seen: Uint8Array) {
+  const id = JSON.stringify(d.decision.id ?? null);
+  if (d.size !== size || d.index < 0 || d.index >= size) fail("modified", seq, `decision ${id} claims index ${d.index} of ${d.size}; the batch sealed at sequence ${seq} has ${size}`);
+  if (seen[d.index]) fail("inserted", seq, `index ${d.index} of the batch sealed at sequence ${seq} appears twice`);
+  seen[d.index] = 1;
+  const computed = rootFromProof(leafHash(d.decision), d.index, d.size, d.path.map((h) => Buffer.from(h, "hex")));
+  if (computed?.toString("hex") !== root) fail("modified", seq, `decision ${id} (index ${d.index}) does not prove against the root sealed at sequence ${seq}`);
 }
 
 /** matched.txt: ascending seqs inside the events, as many as the manifest counts. */

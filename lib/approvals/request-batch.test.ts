@@ -33,7 +33,8 @@ describe("action requests opened together (group commit)", () => {
   it("requests asked for at once share one transaction: one request, two webhook deliveries and one audit event each", async () => {
     const now = Date.now();
     const opens = Array.from({ length: 30 }, (_, i) => {
-      const request = refund({ session: `together-${i}` });
+      // One without args: stored as SQL NULL, as Prisma writes an absent Json? field.
+      const request = refund({ session: `together-${i}`, ...(i === 0 ? { args: undefined } : {}) });
       const evaluation = evaluate(request, api.dp.holder.current, { now, cohort: "stable" });
       assert.equal(evaluation.decision, "pending");
       return openActionRequest(store.prisma, agent, { decisionId: `d-together-${i}`, request, evaluation, now });
@@ -52,6 +53,9 @@ describe("action requests opened together (group commit)", () => {
     const deliveries = await store.prisma.webhookDelivery.findMany({ where: { event: "approval.requested" } });
     const forThese = deliveries.filter((d) => opened.some((o) => (d.payload as { requestId?: string }).requestId === o.id));
     assert.equal(forThese.length, 60);
+    const [{ nulls }] = await store.prisma.$queryRaw<[{ nulls: number }]>`SELECT count(*)::int AS nulls FROM "ActionRequest" WHERE "decisionId" = 'd-together-0' AND "args" IS NULL`;
+    assert.equal(nulls, 1);
+    assert.deepEqual(rows.find((r) => r.decisionId === "d-together-1")!.args, { amount: 7 });
     assert.ok((await verifyChain(store.prisma)).ok);
   });
 

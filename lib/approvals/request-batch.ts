@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { TX_OPTIONS } from "@/lib/db/mutate";
-import { appendAuditBatch } from "@/lib/audit/append";
+import { appendAuditBatch, auditRowsInsert, lockedChainRows } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/event";
 import { readSettings } from "@/lib/controls/settings";
 import { slackMessage } from "@/lib/notify/webhooks";
@@ -39,12 +39,20 @@ class RequestOpener {
     while (this.queue.length) {
       const jobs = this.queue.splice(0, MAX_JOBS);
       try {
-        const results = await this.db.$transaction((tx) => openMany(tx, jobs), TX_OPTIONS);
-        jobs.forEach((j, i) => j.resolve(results[i]!));
+        // Read before the transaction, not in it: on PGlite every statement inside it holds the
+        // only connection for a round trip through the event loop. A webhook list changed in
+        // between reaches the next batch.
+        const { approval_webhooks: urls } = await readSettings(this.db);
+        try {
+          const results = await this.db.$transaction((tx) => openMany(tx, jobs, urls), TX_OPTIONS);
+          jobs.forEach((j, i) => j.resolve(results[i]!));
+        } catch (e) {
+          // One bad request must not fail the others: retry each in its own transaction.
+          if (jobs.length === 1) jobs[0]!.reject(e);
+          else for (const j of jobs) await this.db.$transaction((tx) => openMany(tx, [j], urls), TX_OPTIONS).then((r) => j.resolve(r[0]!), j.reject);
+        }
       } catch (e) {
-        // One bad request must not fail the others: retry each in its own transaction.
-        if (jobs.length === 1) jobs[0]!.reject(e);
-        else for (const j of jobs) await this.db.$transaction((tx) => openMany(tx, [j]), TX_OPTIONS).then((r) => j.resolve(r[0]!), j.reject);
+        for (const j of jobs) j.reject(e);
       }
     }
     this.draining = false;
@@ -67,8 +75,9 @@ const keyOf = (agent: string, key: string) => `${agent}\u0000${key}`;
  * An agent asking is state, not a policy change: audited, but no generation bump, which would
  * make every instance reload its snapshot and every SDK refetch.
  */
-export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[]): Promise<Opened[]> {
+export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[], webhookUrls?: readonly string[]): Promise<Opened[]> {
   const keyed = jobs.filter((j) => j.origin.request.idempotencyKey);
+  if (keyed.length === 0) return insertAll(tx, jobs, webhookUrls ?? (await readSettings(tx)).approval_webhooks);
   const known = new Map<string, string>();
   const lookup = async (pairs: { agentId: string; idempotencyKey: string }[]) => {
     if (!pairs.length) return;
@@ -119,32 +128,69 @@ export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "o
     }
   }
 
-  const { approval_webhooks: urls } = await readSettings(tx);
-  if (urls.length) {
-    await tx.webhookDelivery.createMany({
-      data: inserted.flatMap(({ job: { origin }, id }) => {
-        const { request: req, evaluation: ev } = origin;
-        const rule = ev.approval!;
-        const payload = { ...slackMessage(`:hourglass: ${req.agent} asks to run *${req.tool}* for ${req.tenant}: needs ${rule.quorum} approval(s)${rule.group ? ` from ${rule.group}` : ""}.`, ev.reasons[0]?.message), requestId: id };
-        return urls.map((url) => ({ url, event: "approval.requested", payload: payload as object }));
-      }),
-    });
-  }
-  await appendAuditBatch(
-    tx,
-    inserted.map(({ job: { principal, origin }, id, expiresAt }): AuditInput => {
-      const { request: req, evaluation: ev } = origin;
-      const rule = ev.approval!;
-      return {
-        actor: principal.actor,
-        action: "approval.request",
-        target: `approval:${id}`,
-        after: { tool: req.tool, tenant: req.tenant, quorum: rule.quorum, group: rule.group, source: rule.source, expiresAt },
-        policyVersion: ev.policyVersion,
-        generation: ev.generation,
-        request: principal.request,
-      };
-    }),
-  );
+  const urls = webhookUrls ?? (await readSettings(tx)).approval_webhooks;
+  if (urls.length) await tx.webhookDelivery.createMany({ data: webhookRows(inserted, urls) });
+  await appendAuditBatch(tx, inserted.map(auditOf));
   return results;
+}
+
+type Row = { job: Pick<Job, "principal" | "origin">; id: string; expiresAt: Date };
+
+const webhookRows = (rows: readonly Row[], urls: readonly string[]) =>
+  rows.flatMap(({ job: { origin }, id }) => {
+    const { request: req, evaluation: ev } = origin;
+    const rule = ev.approval!;
+    const payload = { ...slackMessage(`:hourglass: ${req.agent} asks to run *${req.tool}* for ${req.tenant}: needs ${rule.quorum} approval(s)${rule.group ? ` from ${rule.group}` : ""}.`, ev.reasons[0]?.message), requestId: id };
+    return urls.map((url) => ({ url, event: "approval.requested", payload: payload as object }));
+  });
+
+const auditOf = ({ job: { principal, origin }, id, expiresAt }: Row): AuditInput => {
+  const { request: req, evaluation: ev } = origin;
+  const rule = ev.approval!;
+  return {
+    actor: principal.actor,
+    action: "approval.request",
+    target: `approval:${id}`,
+    after: { tool: req.tool, tenant: req.tenant, quorum: rule.quorum, group: rule.group, source: rule.source, expiresAt },
+    policyVersion: ev.policyVersion,
+    generation: ev.generation,
+    request: principal.request,
+  };
+};
+
+const REQUEST_COLUMNS = [
+  "id", "decisionId", "agentId", "tenant", "session", "tool", "args", "blastRadius", "reversal", "initiator", "source",
+  "quorum", "reviewerGroup", "rejectThreshold", "policyVersion", "generation", "idempotencyKey", "tokenId", "expiresAt",
+] as const;
+const cols = (names: readonly string[]) => names.map((c) => `"${c}"`).join(",");
+// The chain entries, the webhook deliveries and the requests, each set as one JSON parameter.
+// Columns left out take their defaults (status, createdAt, attempts, nextAttemptAt).
+const OPEN_INSERT = `WITH ev AS (${auditRowsInsert("$1")}),
+  wh AS (INSERT INTO "WebhookDelivery" ("id","url","event","payload") SELECT "id","url","event","payload" FROM json_populate_recordset(NULL::"WebhookDelivery", $2::json))
+INSERT INTO "ActionRequest" (${cols(REQUEST_COLUMNS)})
+  SELECT ${REQUEST_COLUMNS.map((c) => (c === "rejectThreshold" ? `coalesce(r."rejectThreshold", 1)` : `r."${c}"`)).join(",")}
+  FROM json_populate_recordset(NULL::"ActionRequest", $3::json) AS r`;
+
+/**
+ * A batch in which no request carries an idempotency key, so none can already be open: after the
+ * chain lock and head, one statement writes the requests, their webhook deliveries and their
+ * audit events. On PGlite this transaction holds the only connection, and each statement in it
+ * is a round trip through the event loop; this is two fewer than inserting each set on its own.
+ */
+async function insertAll(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[], urls: readonly string[]): Promise<Opened[]> {
+  const rows: Row[] = jobs.map((job) => ({ job, id: randomUUID(), expiresAt: new Date(job.origin.now + job.origin.evaluation.approval!.expires_in_s * 1000) }));
+  const { rows: events } = await lockedChainRows(tx, rows.map(auditOf));
+  const requests = rows.map(({ job: { principal, origin }, id, expiresAt }) => {
+    const { request: req, evaluation: ev } = origin;
+    const rule = ev.approval!;
+    return {
+      id, decisionId: origin.decisionId, agentId: req.agent, tenant: req.tenant, session: req.session, tool: req.tool,
+      args: req.args ?? null, blastRadius: req.blastRadius ?? null, reversal: req.reversal ?? null, initiator: req.initiator ?? null,
+      source: rule.source, quorum: rule.quorum, reviewerGroup: rule.group, rejectThreshold: rule.reject_threshold ?? null,
+      policyVersion: ev.policyVersion, generation: ev.generation, idempotencyKey: null, tokenId: principal.tokenId ?? null, expiresAt,
+    };
+  });
+  const webhooks = webhookRows(rows, urls).map((w) => ({ id: randomUUID(), ...w }));
+  await tx.$executeRawUnsafe(OPEN_INSERT, JSON.stringify(events), JSON.stringify(webhooks), JSON.stringify(requests));
+  return rows.map((r) => ({ id: r.id, existing: false }));
 }

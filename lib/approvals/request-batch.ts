@@ -86,34 +86,26 @@ export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "o
   await lookup(keyed.map((j) => ({ agentId: j.origin.request.agent, idempotencyKey: j.origin.request.idempotencyKey! })));
 
   const results: Opened[] = [];
-  const rows: { job: (typeof jobs)[number]; id: string; expiresAt: Date }[] = [];
+  const rows: Row[] = [];
   for (const job of jobs) {
-    const { request: req, evaluation: ev, now } = job.origin;
+    const req = job.origin.request;
     const key = req.idempotencyKey ? keyOf(req.agent, req.idempotencyKey) : null;
     const found = key ? known.get(key) : undefined;
     if (found) {
       results.push({ id: found, existing: true });
       continue;
     }
-    const id = randomUUID();
-    if (key) known.set(key, id);
-    rows.push({ job, id, expiresAt: new Date(now + ev.approval!.expires_in_s * 1000) });
-    results.push({ id, existing: false });
+    const row = newRow(job);
+    if (key) known.set(key, row.id);
+    rows.push(row);
+    results.push({ id: row.id, existing: false });
   }
   if (!rows.length) return results;
 
   const created = await tx.actionRequest.createMany({
     skipDuplicates: true,
-    data: rows.map(({ job: { principal, origin }, id, expiresAt }) => {
-      const { request: req, evaluation: ev } = origin;
-      const rule = ev.approval!;
-      return {
-        id, decisionId: origin.decisionId, agentId: req.agent, tenant: req.tenant, session: req.session, tool: req.tool,
-        args: (req.args ?? undefined) as object | undefined, blastRadius: req.blastRadius ?? null, reversal: req.reversal ?? null,
-        initiator: req.initiator ?? null, source: rule.source, quorum: rule.quorum, reviewerGroup: rule.group, rejectThreshold: rule.reject_threshold,
-        policyVersion: ev.policyVersion, generation: ev.generation, idempotencyKey: req.idempotencyKey ?? null, tokenId: principal.tokenId ?? null, expiresAt,
-      };
-    }),
+    // Prisma writes SQL NULL for an absent Json? field and takes the column default for an absent one.
+    data: rows.map(requestRow).map((r) => ({ ...r, args: (r.args ?? undefined) as object | undefined, rejectThreshold: r.rejectThreshold ?? undefined })),
   });
   let inserted = rows;
   if (created.count < rows.length) {
@@ -135,6 +127,20 @@ export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "o
 }
 
 type Row = { job: Pick<Job, "principal" | "origin">; id: string; expiresAt: Date };
+
+const newRow = (job: Row["job"]): Row => ({ job, id: randomUUID(), expiresAt: new Date(job.origin.now + job.origin.evaluation.approval!.expires_in_s * 1000) });
+
+/** A request's ActionRequest columns; null where the request or rule leaves one out. */
+const requestRow = ({ job: { principal, origin }, id, expiresAt }: Row) => {
+  const { request: req, evaluation: ev } = origin;
+  const rule = ev.approval!;
+  return {
+    id, decisionId: origin.decisionId, agentId: req.agent, tenant: req.tenant, session: req.session, tool: req.tool,
+    args: req.args ?? null, blastRadius: req.blastRadius ?? null, reversal: req.reversal ?? null, initiator: req.initiator ?? null,
+    source: rule.source, quorum: rule.quorum, reviewerGroup: rule.group, rejectThreshold: rule.reject_threshold ?? null,
+    policyVersion: ev.policyVersion, generation: ev.generation, idempotencyKey: req.idempotencyKey ?? null, tokenId: principal.tokenId ?? null, expiresAt,
+  };
+};
 
 const webhookRows = (rows: readonly Row[], urls: readonly string[]) =>
   rows.flatMap(({ job: { origin }, id }) => {
@@ -178,19 +184,9 @@ INSERT INTO "ActionRequest" (${cols(REQUEST_COLUMNS)})
  * is a round trip through the event loop; this is two fewer than inserting each set on its own.
  */
 async function insertAll(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[], urls: readonly string[]): Promise<Opened[]> {
-  const rows: Row[] = jobs.map((job) => ({ job, id: randomUUID(), expiresAt: new Date(job.origin.now + job.origin.evaluation.approval!.expires_in_s * 1000) }));
+  const rows = jobs.map(newRow);
   const { rows: events } = await lockedChainRows(tx, rows.map(auditOf));
-  const requests = rows.map(({ job: { principal, origin }, id, expiresAt }) => {
-    const { request: req, evaluation: ev } = origin;
-    const rule = ev.approval!;
-    return {
-      id, decisionId: origin.decisionId, agentId: req.agent, tenant: req.tenant, session: req.session, tool: req.tool,
-      args: req.args ?? null, blastRadius: req.blastRadius ?? null, reversal: req.reversal ?? null, initiator: req.initiator ?? null,
-      source: rule.source, quorum: rule.quorum, reviewerGroup: rule.group, rejectThreshold: rule.reject_threshold ?? null,
-      policyVersion: ev.policyVersion, generation: ev.generation, idempotencyKey: null, tokenId: principal.tokenId ?? null, expiresAt,
-    };
-  });
   const webhooks = webhookRows(rows, urls).map((w) => ({ id: randomUUID(), ...w }));
-  await tx.$executeRawUnsafe(OPEN_INSERT, JSON.stringify(events), JSON.stringify(webhooks), JSON.stringify(requests));
+  await tx.$executeRawUnsafe(OPEN_INSERT, JSON.stringify(events), JSON.stringify(webhooks), JSON.stringify(rows.map(requestRow)));
   return rows.map((r) => ({ id: r.id, existing: false }));
 }

@@ -50,23 +50,26 @@ const json = fc.letrec((tie) => ({
   object: fc.dictionary(fc.oneof(anyString, fc.constantFrom("a", "b", "tool", "n", "agentId")), tie("value"), { maxKeys: 5 }),
 })).value;
 const hex64 = fc.oneof(fc.constant(GENESIS_HASH), fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex")), anyString);
-const line = fc
-  .record({
-    seq: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }), anyNumber, anyString),
-    at: fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), anyString),
-    actor: fc.record({ type: fc.constantFrom("user", "agent", "system"), id: anyString, name: anyString }),
-    action: fc.oneof(anyString, fc.constantFrom("decisions.seal", "policy.apply")),
-    target: anyString,
-    before: json,
-    after: json,
-    reason: fc.option(anyString),
-    policyVersion: fc.option(anyNumber),
-    generation: fc.option(anyNumber),
-    request: fc.record({ ip: fc.option(anyString), userAgent: fc.option(anyString) }),
-    prevHash: hex64,
-    hash: hex64,
-    extra: json,
-  }, { requiredKeys: ["seq", "prevHash", "hash"] })
+const isoDate = fc.date({ noInvalidDate: true }).map((d) => d.toISOString());
+/** An event's members, each drawn from the given generators; seq, prevHash and hash always present. */
+const eventMembers = <T extends Record<string, fc.Arbitrary<unknown>>>(g: { seq: fc.Arbitrary<unknown>; at: fc.Arbitrary<unknown>; str: fc.Arbitrary<string>; num: fc.Arbitrary<unknown>; json: fc.Arbitrary<unknown>; hex: fc.Arbitrary<string> }, extra: T) =>
+  fc.record({
+    seq: g.seq,
+    at: g.at,
+    actor: fc.record({ type: fc.constantFrom("user", "agent", "system"), id: g.str, name: g.str }),
+    action: fc.oneof(g.str, fc.constantFrom("decisions.seal", "policy.apply")),
+    target: g.str,
+    before: g.json,
+    after: g.json,
+    reason: fc.option(g.str),
+    policyVersion: fc.option(g.num),
+    generation: fc.option(g.num),
+    request: fc.record({ ip: fc.option(g.str), userAgent: fc.option(g.str) }),
+    prevHash: g.hex,
+    hash: g.hex,
+    ...extra,
+  }, { requiredKeys: ["seq", "prevHash", "hash"] });
+const line = eventMembers({ seq: fc.oneof(fc.integer({ min: 1, max: 2 ** 31 }), anyNumber, anyString), at: fc.oneof(isoDate, anyString), str: anyString, num: anyNumber, json, hex: hex64 }, { extra: json })
   .chain((e) => fc.shuffledSubarray(Object.keys(e), { minLength: Object.keys(e).length }).map((order) => JSON.stringify(Object.fromEntries(order.map((k) => [k, e[k as keyof typeof e]])))));
 
 // The exporter's form: the event's canonical JSON with prevHash and hash appended (read in place).
@@ -80,23 +83,7 @@ const tameJson = fc.letrec((tie) => ({
   object: fc.dictionary(fc.oneof(fc.string({ unit: fc.constantFrom(..."abAB_ -~!z9") }).filter((k) => !/^\d/.test(k)), fc.constantFrom("a", "b", "A", "a b", "ab", "tool")), tie("value"), { maxKeys: 5 }),
 })).value;
 const validHex64 = fc.oneof(fc.constant(GENESIS_HASH), fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex")));
-const tameLine = fc
-  .record({
-    seq: fc.integer({ min: 1, max: 2 ** 31 }),
-    at: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
-    actor: fc.record({ type: fc.constantFrom("user", "agent", "system"), id: tameString, name: tameString }),
-    action: fc.oneof(tameString, fc.constantFrom("decisions.seal", "policy.apply")),
-    target: tameString,
-    before: tameJson,
-    after: tameJson,
-    reason: fc.option(tameString),
-    policyVersion: fc.option(fc.integer()),
-    generation: fc.option(fc.integer()),
-    request: fc.record({ ip: fc.option(tameString), userAgent: fc.option(tameString) }),
-    prevHash: validHex64,
-    hash: validHex64,
-  }, { requiredKeys: ["seq", "prevHash", "hash"] })
-  .map((e) => JSON.stringify(e));
+const tameLine = eventMembers({ seq: fc.integer({ min: 1, max: 2 ** 31 }), at: isoDate, str: tameString, num: fc.integer(), json: tameJson, hex: validHex64 }, {}).map((e) => JSON.stringify(e));
 const canonicalLine = fc.oneof(line, tameLine, tameLine)
   .map((l) => {
     const { prevHash, hash: claimed, ...event } = JSON.parse(l);

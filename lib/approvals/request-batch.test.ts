@@ -77,5 +77,9 @@ describe("action requests opened together (group commit)", () => {
     assert.ok(keyed.every((k) => k._count === 1));
     const audited = await store.prisma.auditEvent.count({ where: { action: "approval.request", target: { in: [...ids].map((id) => `approval:${id}`) } } });
     assert.equal(audited, 16, "one audit event per request opened, none for a request found again");
+    const deliveries = await store.prisma.webhookDelivery.findMany({ where: { event: "approval.requested" } });
+    const perRequest = [...ids].map((id) => deliveries.filter((d) => (d.payload as { requestId?: string }).requestId === id).map((d) => d.url).sort());
+    assert.deepEqual(perRequest, [...ids].map(() => ["http://127.0.0.1:9/hook-a", "http://127.0.0.1:9/hook-b"]), "each request opened tells each webhook once");
+    assert.ok((await verifyChain(store.prisma)).ok);
   });
 });

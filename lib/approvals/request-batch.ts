@@ -2,9 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { TX_OPTIONS } from "@/lib/db/mutate";
-import { appendAuditBatch, auditRowsInsert, lockedChainRows } from "@/lib/audit/append";
+import { chainInsert, chainParam } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/event";
-import { readSettings } from "@/lib/controls/settings";
 import { slackMessage } from "@/lib/notify/webhooks";
 import type { RequestOrigin } from "@/lib/approvals/requests";
 
@@ -39,23 +38,22 @@ class RequestOpener {
     while (this.queue.length) {
       const jobs = this.queue.splice(0, MAX_JOBS);
       try {
-        // Read before the transaction, not in it: on PGlite every statement inside it holds the
-        // only connection for a round trip through the event loop. A webhook list changed in
-        // between reaches the next batch.
-        const { approval_webhooks: urls } = await readSettings(this.db);
-        try {
-          const results = await this.db.$transaction((tx) => openMany(tx, jobs, urls), TX_OPTIONS);
-          jobs.forEach((j, i) => j.resolve(results[i]!));
-        } catch (e) {
-          // One bad request must not fail the others: retry each in its own transaction.
-          if (jobs.length === 1) jobs[0]!.reject(e);
-          else for (const j of jobs) await this.db.$transaction((tx) => openMany(tx, [j], urls), TX_OPTIONS).then((r) => j.resolve(r[0]!), j.reject);
-        }
+        const results = await this.write(jobs);
+        jobs.forEach((j, i) => j.resolve(results[i]!));
       } catch (e) {
-        for (const j of jobs) j.reject(e);
+        // One bad request must not fail the others: retry each on its own.
+        if (jobs.length === 1) jobs[0]!.reject(e);
+        else for (const j of jobs) await this.write([j]).then((r) => j.resolve(r[0]!), j.reject);
       }
     }
     this.draining = false;
+  }
+
+  // Without idempotency keys nothing needs reading first, and the batch is one statement: on
+  // PGlite no transaction holds the only connection while its statements wait for this thread.
+  private write(jobs: readonly Job[]): Promise<Opened[]> {
+    if (jobs.some((j) => j.origin.request.idempotencyKey)) return this.db.$transaction((tx) => openMany(tx, jobs), TX_OPTIONS);
+    return insertAll(this.db, jobs);
   }
 }
 
@@ -75,9 +73,9 @@ const keyOf = (agent: string, key: string) => `${agent}\u0000${key}`;
  * An agent asking is state, not a policy change: audited, but no generation bump, which would
  * make every instance reload its snapshot and every SDK refetch.
  */
-export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[], webhookUrls?: readonly string[]): Promise<Opened[]> {
+export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[]): Promise<Opened[]> {
   const keyed = jobs.filter((j) => j.origin.request.idempotencyKey);
-  if (keyed.length === 0) return insertAll(tx, jobs, webhookUrls ?? (await readSettings(tx)).approval_webhooks);
+  if (keyed.length === 0) return insertAll(tx, jobs);
   const known = new Map<string, string>();
   const lookup = async (pairs: { agentId: string; idempotencyKey: string }[]) => {
     if (!pairs.length) return;
@@ -120,9 +118,7 @@ export async function openMany(tx: Tx, jobs: readonly Pick<Job, "principal" | "o
     }
   }
 
-  const urls = webhookUrls ?? (await readSettings(tx)).approval_webhooks;
-  if (urls.length) await tx.webhookDelivery.createMany({ data: webhookRows(inserted, urls) });
-  await appendAuditBatch(tx, inserted.map(auditOf));
+  if (inserted.length) await tx.$executeRawUnsafe(`WITH ev AS (${chainInsert("$1")}) ${webhooksInsert("$2")}`, chainParam(inserted.map(auditOf)), webhookPayloads(inserted));
   return results;
 }
 
@@ -142,13 +138,23 @@ const requestRow = ({ job: { principal, origin }, id, expiresAt }: Row) => {
   };
 };
 
-const webhookRows = (rows: readonly Row[], urls: readonly string[]) =>
-  rows.flatMap(({ job: { origin }, id }) => {
-    const { request: req, evaluation: ev } = origin;
-    const rule = ev.approval!;
-    const payload = { ...slackMessage(`:hourglass: ${req.agent} asks to run *${req.tool}* for ${req.tenant}: needs ${rule.quorum} approval(s)${rule.group ? ` from ${rule.group}` : ""}.`, ev.reasons[0]?.message), requestId: id };
-    return urls.map((url) => ({ url, event: "approval.requested", payload: payload as object }));
-  });
+/** Each request's webhook message, as one JSON parameter for webhooksInsert. */
+const webhookPayloads = (rows: readonly Row[]) =>
+  JSON.stringify(
+    rows.map(({ job: { origin }, id }) => {
+      const { request: req, evaluation: ev } = origin;
+      const rule = ev.approval!;
+      return { ...slackMessage(`:hourglass: ${req.agent} asks to run *${req.tool}* for ${req.tenant}: needs ${rule.quorum} approval(s)${rule.group ? ` from ${rule.group}` : ""}.`, ev.reasons[0]?.message), requestId: id };
+    }),
+  );
+
+// A delivery of every payload in JSON parameter `param` to every URL in the approval_webhooks
+// setting (lib/controls/settings.ts, validated when written), read by the statement itself so
+// that opening requests needs no round trip to read the settings first.
+const webhooksInsert = (param: string) => `INSERT INTO "WebhookDelivery" ("id","url","event","payload")
+  SELECT gen_random_uuid()::text, u."url", 'approval.requested', p."payload"::jsonb
+  FROM json_array_elements(${param}::json) AS p("payload"),
+    (SELECT jsonb_array_elements_text(s."value") AS "url" FROM "Setting" s WHERE s."key" = 'approval_webhooks') AS u`;
 
 const auditOf = ({ job: { principal, origin }, id, expiresAt }: Row): AuditInput => {
   const { request: req, evaluation: ev } = origin;
@@ -171,22 +177,18 @@ const REQUEST_COLUMNS = [
 const cols = (names: readonly string[]) => names.map((c) => `"${c}"`).join(",");
 // The chain entries, the webhook deliveries and the requests, each set as one JSON parameter.
 // Columns left out take their defaults (status, createdAt, attempts, nextAttemptAt).
-const OPEN_INSERT = `WITH ev AS (${auditRowsInsert("$1")}),
-  wh AS (INSERT INTO "WebhookDelivery" ("id","url","event","payload") SELECT "id","url","event","payload" FROM json_populate_recordset(NULL::"WebhookDelivery", $2::json))
+const OPEN_INSERT = `WITH ev AS (${chainInsert("$1")}),
+  wh AS (${webhooksInsert("$2")})
 INSERT INTO "ActionRequest" (${cols(REQUEST_COLUMNS)})
   SELECT ${REQUEST_COLUMNS.map((c) => (c === "rejectThreshold" ? `coalesce(r."rejectThreshold", 1)` : `r."${c}"`)).join(",")}
   FROM json_populate_recordset(NULL::"ActionRequest", $3::json) AS r`;
 
 /**
- * A batch in which no request carries an idempotency key, so none can already be open: after the
- * chain lock and head, one statement writes the requests, their webhook deliveries and their
- * audit events. On PGlite this transaction holds the only connection, and each statement in it
- * is a round trip through the event loop; this is two fewer than inserting each set on its own.
+ * A batch in which no request carries an idempotency key, so none can already be open: one
+ * statement writes the requests, their webhook deliveries and their audit events, all or none.
  */
-async function insertAll(tx: Tx, jobs: readonly Pick<Job, "principal" | "origin">[], urls: readonly string[]): Promise<Opened[]> {
+async function insertAll(db: Db | Tx, jobs: readonly Pick<Job, "principal" | "origin">[]): Promise<Opened[]> {
   const rows = jobs.map(newRow);
-  const { rows: events } = await lockedChainRows(tx, rows.map(auditOf));
-  const webhooks = webhookRows(rows, urls).map((w) => ({ id: randomUUID(), ...w }));
-  await tx.$executeRawUnsafe(OPEN_INSERT, JSON.stringify(events), JSON.stringify(webhooks), JSON.stringify(rows.map(requestRow)));
+  await db.$executeRawUnsafe(OPEN_INSERT, chainParam(rows.map(auditOf)), webhookPayloads(rows), JSON.stringify(rows.map(requestRow)));
   return rows.map((r) => ({ id: r.id, existing: false }));
 }

@@ -1,8 +1,8 @@
-import type { Tx } from "@/lib/db/client";
-import { GENESIS_HASH, chainHash, toJsonValue, type AuditInput, type HashedEvent } from "@/lib/audit/event";
+import type { Db, Tx } from "@/lib/db/client";
+import { chainTemplate, toJsonValue, type AuditInput, type HashedEvent } from "@/lib/audit/event";
 
-// Any constant shared by every instance; it names the lock that serialises chain appends.
-const AUDIT_CHAIN_LOCK = 7_446_001;
+/** Prisma's client or a transaction's: a chain append is one statement, so it runs on either. */
+type Runner = Db | Tx;
 
 function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
   return {
@@ -20,84 +20,54 @@ function hashed(input: AuditInput, seq: number, at: string): HashedEvent {
   };
 }
 
-/**
- * Takes the chain lock for the caller's transaction and hashes `inputs` onto the head: the rows
- * to insert, in order. For writers that insert them in a statement of their own making (the
- * decision seal puts the event, its batch and the decisions in one statement).
- */
-export async function lockedChainRows(tx: Tx, inputs: readonly AuditInput[]) {
-  const head = await lockedHead(tx);
-  return chainRows(inputs, head.seq, head.hash);
+/** An event as the store's chain function takes it: its columns, and its hash input around the seq. */
+function chainInput(e: HashedEvent) {
+  const { pre, post } = chainTemplate(e);
+  return {
+    at: e.at, actorType: e.actor.type, actorId: e.actor.id, actorName: e.actor.name, action: e.action, target: e.target,
+    before: e.before, after: e.after, reason: e.reason, policyVersion: e.policyVersion, generation: e.generation,
+    requestIp: e.request.ip, userAgent: e.request.userAgent, pre, post,
+  };
 }
 
 /**
- * The chain head, read under the transaction-level advisory lock that makes appends from every
- * instance take turns, so the chain has one order; released at commit or rollback.
+ * `inputs` as one JSON parameter for chainInsert, in order, stamped with one time. Their seq and
+ * hashes are not known until the statement has the chain lock and head.
  */
-async function lockedHead(tx: Tx): Promise<{ seq: number; hash: string }> {
-  await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK})`;
-  const last = await tx.auditEvent.findFirst({ orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-  return { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH };
-}
-
-function chainRows(inputs: readonly AuditInput[], headSeq: number, headHash: string) {
-  let prevHash = headHash;
-  let seq = headSeq;
+export function chainParam(inputs: readonly AuditInput[]): string {
   const at = new Date().toISOString();
-  const rows = inputs.map((input) => {
-    const e = hashed(input, ++seq, at);
-    const hash = chainHash(prevHash, e);
-    const row = {
-      seq: e.seq, at: e.at, actorType: e.actor.type, actorId: e.actor.id, actorName: e.actor.name, action: e.action, target: e.target,
-      before: e.before, after: e.after, reason: e.reason, policyVersion: e.policyVersion, generation: e.generation,
-      requestIp: e.request.ip, userAgent: e.request.userAgent, prevHash, hash,
-    };
-    prevHash = hash;
-    return row;
-  });
-  return { rows, firstSeq: headSeq + 1, lastSeq: seq, lastHash: prevHash };
-}
-
-/** INSERT of AuditEvent rows travelling as one JSON parameter (`$n`). */
-export const auditRowsInsert = (param: string) => `INSERT INTO "AuditEvent" SELECT * FROM json_populate_recordset(NULL::"AuditEvent", ${param}::json)`;
-
-/**
- * Appends many events in one statement, for bulk producers (imports, replays, benchmarks):
- * one lock, one read of the head, one INSERT whose rows travel as a single JSON parameter.
- */
-export async function appendAuditBatch(tx: Tx, inputs: readonly AuditInput[]): Promise<{ firstSeq: number; lastSeq: number; lastHash: string }> {
-  const { rows, firstSeq, lastSeq, lastHash } = await lockedChainRows(tx, inputs);
-  await tx.$executeRawUnsafe(auditRowsInsert("$1"), JSON.stringify(rows));
-  return { firstSeq, lastSeq, lastHash };
+  return JSON.stringify(inputs.map((input) => chainInput(hashed(input, 0, at))));
 }
 
 /**
- * Appends one event inside the caller's transaction (see lockedHead); a rolled-back change
- * leaves no audit row behind.
+ * INSERT of the events in JSON parameter `param` (chainParam) onto the audit chain. The store's
+ * function `governor_audit_chain` (see its migration) takes the transaction-level advisory lock
+ * that makes appends from every instance take turns, reads the head, and hashes each event onto
+ * it, so the whole append is this one statement: it needs no transaction of its own, and inside
+ * a caller's transaction a rollback leaves no audit row behind. `lockWait` bounds the wait for
+ * the lock (a PostgreSQL interval such as "5s") for the rest of the transaction.
  */
-export async function appendAudit(tx: Tx, input: AuditInput): Promise<HashedEvent & { hash: string }> {
-  const { seq, hash: prevHash } = await lockedHead(tx);
-  const event = hashed(input, seq + 1, new Date().toISOString());
-  const hash = chainHash(prevHash, event);
-  await tx.auditEvent.create({
-    data: {
-      seq: event.seq,
-      at: new Date(event.at),
-      actorType: event.actor.type,
-      actorId: event.actor.id,
-      actorName: event.actor.name,
-      action: event.action,
-      target: event.target,
-      before: event.before === null ? undefined : (event.before as object),
-      after: event.after === null ? undefined : (event.after as object),
-      reason: event.reason,
-      policyVersion: event.policyVersion,
-      generation: event.generation,
-      requestIp: event.request.ip,
-      userAgent: event.request.userAgent,
-      prevHash,
-      hash,
-    },
-  });
-  return { ...event, hash };
+export function chainInsert(param: string, lockWait?: "5s"): string {
+  return `INSERT INTO "AuditEvent" SELECT * FROM governor_audit_chain(${param}::json${lockWait ? `, '${lockWait}'` : ""})`;
+}
+
+/**
+ * Appends many events in one statement, for bulk producers (imports, replays, benchmarks) and
+ * batches of approval requests with keys.
+ */
+export async function appendAuditBatch(db: Runner, inputs: readonly AuditInput[]): Promise<{ firstSeq: number; lastSeq: number; lastHash: string }> {
+  if (inputs.length === 0) throw new Error("appendAuditBatch needs at least one event");
+  const [r] = await db.$queryRawUnsafe<{ firstSeq: number; lastSeq: number; lastHash: string }[]>(
+    `WITH ev AS (${chainInsert("$1")} RETURNING "seq", "hash")
+     SELECT min("seq") AS "firstSeq", max("seq") AS "lastSeq", (SELECT "hash" FROM ev ORDER BY "seq" DESC LIMIT 1) AS "lastHash" FROM ev`,
+    chainParam(inputs),
+  );
+  return r!;
+}
+
+/** Appends one event, inside the caller's transaction when given one. */
+export async function appendAudit(db: Runner, input: AuditInput): Promise<HashedEvent & { hash: string }> {
+  const event = hashed(input, 0, new Date().toISOString());
+  const [row] = await db.$queryRawUnsafe<{ seq: number; hash: string }[]>(`${chainInsert("$1")} RETURNING "seq", "hash"`, JSON.stringify([chainInput(event)]));
+  return { ...event, seq: row!.seq, hash: row!.hash };
 }

@@ -5,8 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { after, before, describe, it } from "node:test";
-import { appendAudit } from "@/lib/audit/append";
-import { GENESIS_HASH, canonicalJson, chainHash, type HashedEvent } from "@/lib/audit/event";
+import fc from "fast-check";
+import { appendAudit, appendAuditBatch } from "@/lib/audit/append";
+import { GENESIS_HASH, canonicalJson, chainHash, chainTemplate, type AuditInput, type HashedEvent } from "@/lib/audit/event";
 import { verifyChain } from "@/lib/audit/verify";
 import { onPostgres, openTestStore, type TestStore } from "@/lib/test/store";
 
@@ -27,6 +28,27 @@ describe("canonical JSON (RFC 8785)", () => {
     assert.match(h, /^[0-9a-f]{64}$/);
     assert.notEqual(chainHash(GENESIS_HASH, { ...e, after: { k: 2 } }), h);
     assert.notEqual(chainHash("1".repeat(64), e), h);
+  });
+  it("splits the hash input around the event's own seq, whatever the event holds", () => {
+    // Values that look like the seq member: nested "seq" keys, and targets and reasons that
+    // spell `"seq":0,"target":` (escaped in the canonical text, so never the match).
+    const tricky = fc.constantFrom('"seq":0,"target":"x"', '{"seq":0,"target":', "\\u0000\"", "é€😀", "");
+    const json = fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    const event = fc.record({
+      seq: fc.nat({ max: 2 ** 31 - 1 }), at: fc.constant("2026-01-01T00:00:00.000Z"), actor: fc.constant(actor),
+      action: fc.oneof(tricky, fc.string()), target: fc.oneof(tricky, fc.string()),
+      before: fc.oneof(json, fc.record({ seq: fc.integer(), target: tricky })), after: fc.oneof(json, fc.dictionary(fc.constantFrom("seq", "target", "a"), json)),
+      reason: fc.option(fc.oneof(tricky, fc.string())), policyVersion: fc.option(fc.nat()), generation: fc.option(fc.nat()),
+      request: fc.record({ ip: fc.option(fc.string()), userAgent: fc.option(tricky) }),
+    });
+    fc.assert(
+      fc.property(event, (e: HashedEvent) => {
+        const { pre, post } = chainTemplate(e);
+        assert.equal(pre + e.seq + post, canonicalJson(e));
+        assert.equal(chainTemplate({ ...e, seq: 0 }).pre + 0 + chainTemplate({ ...e, seq: 0 }).post, canonicalJson({ ...e, seq: 0 }));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 
@@ -52,6 +74,26 @@ describe("audit chain in the store", () => {
     );
     const report = await verifyChain(store.prisma);
     assert.deepEqual({ ok: report.ok, count: report.count }, { ok: true, count: 20 });
+  });
+
+  it("hashes in the store exactly what chainHash hashes, in one statement with or without a transaction", async () => {
+    const awkward: AuditInput[] = [
+      { actor, action: "test.awkward", target: 'quote " and "seq":1,"target":"x"', reason: "line\nbreak\ttab \u2028 é 😀", after: { seq: 0, target: "t", nested: [{ seq: -1 }, 1e21, 0.1, -0] } },
+      { actor: { type: "agent", id: "a\u0001", name: "bell \u0007" }, action: "test.awkward", target: "\\", before: "just a string", after: [null, true, "x"], policyVersion: 3, generation: 9, request: { ip: "::1", userAgent: "UA/1.0 \"q\"" } },
+      { actor, action: "test.awkward", target: "", before: 42, after: null },
+    ];
+    const one = await appendAudit(store.prisma, awkward[0]!);
+    const batch = await appendAuditBatch(store.prisma, awkward.slice(1));
+    assert.equal(batch.lastSeq - batch.firstSeq, 1);
+    assert.equal(batch.firstSeq, one.seq + 1);
+    const rows = await store.prisma.auditEvent.findMany({ where: { seq: { gte: one.seq } }, orderBy: { seq: "asc" } });
+    assert.equal(rows.length, 3);
+    const { seq: _, hash, ...event } = one;
+    assert.equal(hash, chainHash(rows[0]!.prevHash, { seq: one.seq, ...event }));
+    assert.equal(rows[0]!.hash, hash);
+    assert.equal(rows[2]!.hash, batch.lastHash);
+    const report = await verifyChain(store.prisma);
+    assert.deepEqual({ ok: report.ok, count: report.count }, { ok: true, count: 23 });
   });
 
   it("leaves no event behind when the surrounding transaction rolls back", async () => {

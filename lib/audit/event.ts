@@ -66,3 +66,18 @@ export function canonicalJson(value: unknown): string {
 export function chainHash(prevHash: string, event: HashedEvent): string {
   return hash("sha256", prevHash + (canonicalEvent(event) ?? canonicalJson(event)), "hex");
 }
+
+/**
+ * The event's canonical JSON split around the value of its `seq`: text = pre ‖ seq ‖ post. The
+ * store hashes events onto the chain head with it (governor_audit_chain, in the migrations), once
+ * it knows the seq, so hash = SHA-256(prevHash ‖ pre ‖ seq ‖ post) is chainHash's input exactly.
+ * "seq" is the second-to-last member and "target", a string, the last, so the final
+ * `"seq":…,"target":` is this event's own (a quote inside the target string is escaped).
+ */
+export function chainTemplate(event: HashedEvent): { pre: string; post: string } {
+  const text = canonicalEvent(event) ?? canonicalJson(event);
+  const seq = `"seq":${event.seq}`;
+  const at = text.lastIndexOf(`${seq},"target":`);
+  if (at < 0) throw new Error("canonical event without its seq before its target");
+  return { pre: text.slice(0, at + 6), post: text.slice(at + seq.length) };
+}

@@ -1,5 +1,5 @@
 import type { Db } from "@/lib/db/client";
-import { appendAudit, auditRowsInsert, lockedChainRows } from "@/lib/audit/append";
+import { appendAudit, chainInsert, chainParam } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/event";
 import { leafHash, merkleRoot } from "@/lib/audit/merkle";
 import { SYSTEM } from "@/lib/auth/principal";
@@ -13,11 +13,14 @@ export { decisionLeaf };
 
 // Every column but the seal's two, which the insert sets itself.
 const LOG_COLUMNS = ["id", "at", "agentId", "tenant", "session", "tool", "request", "decision", "primitive", "reasons", "policyVersion", "generation", "cohort", "latencyUs", "tokenId", "grantId", "failsafe", "serverBlastRadius", "agentBlastRadius", "enforced"];
-// The chain entry, the batch and the rows in one statement: on PGlite every statement of a
-// transaction is a round trip to the database thread through a busy event loop, and nothing
-// else can use the database meanwhile. The batch takes the entry's seq, the rows the batch's
-// id. An absent "failsafe" is false, as the column's default would make it (the list names it).
-const SEAL_INSERT = `WITH ev AS (${auditRowsInsert("$1")} RETURNING "seq"),
+// The chain entry, the batch and the rows in one statement, with no transaction around it: on
+// PGlite every statement of a transaction is a round trip to the database thread through a busy
+// event loop, and nothing else can use the database meanwhile. The batch takes the entry's seq,
+// the rows the batch's id. An absent "failsafe" is false, as the column's default would make it.
+// A background write must not sit on a pooled connection for long while it waits for the chain
+// lock: on PostgreSQL, writers queued that way can leave the requests that hold the lock no
+// connection to finish with. Past 5 s it gives up and the next flush retries.
+const SEAL_INSERT = `WITH ev AS (${chainInsert("$1", "5s")} RETURNING "seq"),
   b AS (INSERT INTO "DecisionBatch" ("auditSeq", "root", "count", "firstAt", "lastAt") SELECT "seq", $2, $3::int, $4::timestamptz, $5::timestamptz FROM ev RETURNING "id")
 INSERT INTO "DecisionLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(",")}, "batchId", "batchIndex")
   SELECT ${LOG_COLUMNS.map((c) => (c === "failsafe" ? `coalesce(r."failsafe", false)` : `r."${c}"`)).join(",")}, b."id", (r."ordinality" - 1)::int
@@ -28,13 +31,12 @@ const PREPARE_CHUNK = 250;
 const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * Writes a batch of decisions already sealed: one transaction takes the chain lock and head, then
- * one statement appends the `decisions.seal` chain entry with their Merkle root, creates the
- * batch and inserts the rows with their batch id and leaf index. The seal needs no read-back of
+ * Writes a batch of decisions already sealed: one statement appends the `decisions.seal` chain
+ * entry with their Merkle root, creates the batch and inserts the rows with their batch id and
+ * leaf index. The seal needs no read-back of
  * the rows and no second write to them, which on PGlite were the longest statements on the
  * decision path (docs/BENCHMARKS.md). PGlite has one connection, so everything else waits while
- * this transaction is open: it has as few statements as it can, and the writer keeps batches
- * small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
+ * this statement runs, and the writer keeps batches small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */
 export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promise<number> {
   if (rows.length === 0) return 0;
@@ -61,17 +63,7 @@ export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promis
     target: "decisions",
     after: { count: rows.length, root, merkle: "rfc6962-sha256", firstId: rows[0]!.id, lastId: rows[rows.length - 1]!.id, firstAt, lastAt },
   };
-  await db.$transaction(
-    async (tx) => {
-      // A background write must not sit on a pooled connection for long while it waits for the
-      // chain lock: on PostgreSQL, writers queued that way can leave the requests that hold the
-      // lock no connection to finish with. Past 5 s it gives up and the next flush retries.
-      await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '5s'`);
-      const { rows: events } = await lockedChainRows(tx, [seal]);
-      await tx.$executeRawUnsafe(SEAL_INSERT, JSON.stringify(events), root, rows.length, firstAt, lastAt, text);
-    },
-    { maxWait: 10_000, timeout: 60_000 },
-  );
+  await db.$executeRawUnsafe(SEAL_INSERT, chainParam([seal]), root, rows.length, firstAt, lastAt, text);
   return rows.length;
 }
 

@@ -61,12 +61,28 @@ export async function activeSigningKey(db: Db): Promise<SigningKey> {
     await db.auditKey.upsert({ where: { id: key.id }, create: { id: key.id, publicKey: key.publicKeyPem }, update: {} });
     return key;
   }
+  // The signer asks several times a second and a key almost always exists: one read, and the
+  // key decrypted once per row. Only creating the first key needs the lock and a transaction,
+  // which on PGlite would hold the only connection for every round trip in it.
+  const row = await activeRow(db);
+  if (row) return unwrapped(row);
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_LOCK})`;
-    const row = await tx.auditKey.findFirst({ where: { retiredAt: null, privateKeyEnc: { not: null } }, orderBy: { createdAt: "desc" } });
-    if (row) return fromPrivatePem(decrypt(row.privateKeyEnc!));
-    return createStoredKey(tx);
+    const raced = await activeRow(tx);
+    return raced ? unwrapped(raced) : createStoredKey(tx);
   });
+}
+
+const activeRow = (db: Db | Tx) => db.auditKey.findFirst({ where: { retiredAt: null, privateKeyEnc: { not: null } }, orderBy: { createdAt: "desc" }, select: { privateKeyEnc: true } });
+
+// The envelope is the cache key: a rotated key is a new envelope, and one written under another
+// GOVERNOR_SECRET is decrypted again (and fails, as it should).
+let lastUnwrapped: { envelope: string; secret: string; key: SigningKey } | undefined;
+function unwrapped(row: { privateKeyEnc: string | null }): SigningKey {
+  const envelope = row.privateKeyEnc!;
+  const secret = authSecret();
+  if (lastUnwrapped?.envelope !== envelope || lastUnwrapped.secret !== secret) lastUnwrapped = { envelope, secret, key: fromPrivatePem(decrypt(envelope)) };
+  return lastUnwrapped.key;
 }
 
 async function createStoredKey(tx: Tx): Promise<SigningKey> {

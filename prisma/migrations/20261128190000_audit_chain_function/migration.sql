@@ -10,10 +10,11 @@
 -- The lock is the one every chain append takes (lib/audit/append.ts); a VOLATILE function reads
 -- the head with a snapshot taken after it, so instances sharing a PostgreSQL database still
 -- append in one order. `lock_wait`, when given, bounds the wait for the lock (lock_timeout) for
--- the rest of the calling transaction.
+-- the rest of the calling transaction. ROWS 1: most appends are one event (a change, a seal), and
+-- the planner's default guess of 1,000 rows would shape the statements that join the result.
 CREATE FUNCTION governor_audit_chain(events json, lock_wait text DEFAULT NULL)
 RETURNS SETOF "AuditEvent"
-LANGUAGE plpgsql VOLATILE AS $$
+LANGUAGE plpgsql VOLATILE ROWS 1 AS $$
 DECLARE
   head_seq integer;
   head_hash text;

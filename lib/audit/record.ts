@@ -5,9 +5,14 @@ import type { AuditInput } from "@/lib/audit/event";
 /**
  * Records an event that changes no policy state (a login, a failed login, an export), so it
  * appends to the chain without bumping the generation. Pass `extra` to write related rows in
- * the same transaction.
+ * one transaction with it.
  */
 export async function recordAudit(db: Db, input: AuditInput, extra?: (tx: Tx) => Promise<void>): Promise<void> {
+  // An append alone is one statement (lib/audit/append.ts) and needs no transaction around it.
+  if (!extra) {
+    await appendAudit(db, input);
+    return;
+  }
   await db.$transaction(async (tx) => {
     if (extra) await extra(tx);
     await appendAudit(tx, input);

@@ -158,7 +158,7 @@ async function main() {
     "| --- | --- | --- |",
     ...perQuery,
     "",
-    "Notes: the single-event figure is dominated by one Prisma interactive transaction on PGlite per event (lock, read head, insert). Sustained appends batch events into one statement (`appendAuditBatch`). The export runs in a fresh process that opens the seeded store, so its RSS includes PGlite itself (the figure after opening is given) but not the seeding.",
+    "Notes: each append is one statement (`governor_audit_chain` takes the chain lock, reads the head and hashes in the store); the single-event figure is one such statement per event, a round trip each. Sustained appends put 1,000 events in each statement (`appendAuditBatch`). The export runs in a fresh process that opens the seeded store, so its RSS includes PGlite itself (the figure after opening is given) but not the seeding.",
   );
   writeFileSync(path.resolve("docs/BENCHMARKS-AUDIT.md"), lines.join("\n") + "\n");
   log("wrote docs/BENCHMARKS-AUDIT.md");

@@ -13,8 +13,8 @@ type Job = { principal: Principal; origin: RequestOrigin; resolve: (r: Opened) =
 // Group commit for action requests. On PGlite a transaction holds the only connection, so one
 // transaction per pending decision (insert, webhook outbox, audit lock, head read, audit insert)
 // serialised every decision behind it: with one call in ten pending, that alone cut decide
-// throughput about fourfold (docs/BENCHMARKS.md). Requests that arrive while a transaction is
-// open wait for the next one, which writes all of them with the same handful of statements.
+// throughput about fourfold (docs/BENCHMARKS.md). Requests that arrive while a batch is being
+// written wait for the next one, which writes all of them together (one statement without keys).
 const MAX_JOBS = 500;
 
 class RequestOpener {

@@ -44,11 +44,12 @@ export function chainParam(inputs: readonly AuditInput[]): string {
  * function `governor_audit_chain` (see its migration) takes the transaction-level advisory lock
  * that makes appends from every instance take turns, reads the head, and hashes each event onto
  * it, so the whole append is this one statement: it needs no transaction of its own, and inside
- * a caller's transaction a rollback leaves no audit row behind. `lockWait` bounds the wait for
- * the lock (a PostgreSQL interval such as "5s") for the rest of the transaction.
+ * a caller's transaction a rollback leaves no audit row behind. `lockWaitS` bounds the wait for
+ * the lock, in seconds, for the rest of the transaction.
  */
-export function chainInsert(param: string, lockWait?: "5s"): string {
-  return `INSERT INTO "AuditEvent" SELECT * FROM governor_audit_chain(${param}::json${lockWait ? `, '${lockWait}'` : ""})`;
+export function chainInsert(param: string, lockWaitS?: number): string {
+  const wait = lockWaitS === undefined ? "" : `, '${Math.max(1, Math.trunc(lockWaitS))}s'`;
+  return `INSERT INTO "AuditEvent" SELECT * FROM governor_audit_chain(${param}::json${wait})`;
 }
 
 /**

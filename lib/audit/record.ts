@@ -14,7 +14,7 @@ export async function recordAudit(db: Db, input: AuditInput, extra?: (tx: Tx) =>
     return;
   }
   await db.$transaction(async (tx) => {
-    if (extra) await extra(tx);
+    await extra(tx);
     await appendAudit(tx, input);
   });
 }

@@ -20,7 +20,7 @@ const LOG_COLUMNS = ["id", "at", "agentId", "tenant", "session", "tool", "reques
 // A background write must not sit on a pooled connection for long while it waits for the chain
 // lock: on PostgreSQL, writers queued that way can leave the requests that hold the lock no
 // connection to finish with. Past 5 s it gives up and the next flush retries.
-const SEAL_INSERT = `WITH ev AS (${chainInsert("$1", "5s")} RETURNING "seq"),
+const SEAL_INSERT = `WITH ev AS (${chainInsert("$1", 5)} RETURNING "seq"),
   b AS (INSERT INTO "DecisionBatch" ("auditSeq", "root", "count", "firstAt", "lastAt") SELECT "seq", $2, $3::int, $4::timestamptz, $5::timestamptz FROM ev RETURNING "id")
 INSERT INTO "DecisionLog" (${LOG_COLUMNS.map((c) => `"${c}"`).join(",")}, "batchId", "batchIndex")
   SELECT ${LOG_COLUMNS.map((c) => (c === "failsafe" ? `coalesce(r."failsafe", false)` : `r."${c}"`)).join(",")}, b."id", (r."ordinality" - 1)::int
@@ -33,10 +33,10 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 /**
  * Writes a batch of decisions already sealed: one statement appends the `decisions.seal` chain
  * entry with their Merkle root, creates the batch and inserts the rows with their batch id and
- * leaf index. The seal needs no read-back of
- * the rows and no second write to them, which on PGlite were the longest statements on the
- * decision path (docs/BENCHMARKS.md). PGlite has one connection, so everything else waits while
- * this statement runs, and the writer keeps batches small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
+ * leaf index. The seal needs no read-back of the rows and no second write to them, which on
+ * PGlite were the longest statements on the decision path (docs/BENCHMARKS.md). PGlite has one
+ * connection, so everything else waits while this statement runs, and the writer keeps batches
+ * small. All or nothing: a failure leaves no rows, batch or chain entry, and the caller retries.
  */
 export async function insertSealed(db: Db, rows: readonly DecisionRow[]): Promise<number> {
   if (rows.length === 0) return 0;

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db, Tx } from "@/lib/db/client";
 import { TX_OPTIONS } from "@/lib/db/mutate";
+import { noteUrgentWrite } from "@/lib/db/write-pressure";
 import { chainInsert, chainParam } from "@/lib/audit/append";
 import type { AuditInput } from "@/lib/audit/event";
 import { slackMessage } from "@/lib/notify/webhooks";
@@ -24,6 +25,7 @@ class RequestOpener {
   constructor(private readonly db: Db) {}
 
   open(principal: Principal, origin: RequestOrigin): Promise<Opened> {
+    noteUrgentWrite(this.db);
     return new Promise((resolve, reject) => {
       this.queue.push({ principal, origin, resolve, reject });
       if (!this.draining) {

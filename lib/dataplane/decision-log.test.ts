@@ -7,6 +7,7 @@ import { decisionProof } from "@/lib/audit/proof";
 import { leafHash, merkleRoot, rootFromProof } from "@/lib/audit/merkle";
 import { decisionLeaf, sealTick } from "@/lib/audit/seal";
 import { verifyChain } from "@/lib/audit/verify";
+import { noteUrgentWrite, urgentWritesRecently } from "@/lib/db/write-pressure";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 
 let store: TestStore;
@@ -85,5 +86,23 @@ describe("decision-log writer", () => {
     assert.notEqual(laterRow.batchId, null);
     assert.equal(await store.prisma.decisionLog.count({ where: { batchId: laterRow.batchId } }), 1, "the retry sealed only the row the store lacked");
     assert.equal((await verifyChain(store.prisma)).ok, true);
+  });
+  it("writes smaller batches while approval requests are being written on the same store, full ones otherwise", async () => {
+    const sizes = async (from: number) => (await store.prisma.decisionBatch.findMany({ where: { id: { gt: from } }, orderBy: { id: "asc" } })).map((b) => b.count);
+    const last = async () => (await store.prisma.decisionBatch.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0;
+
+    let from = await last();
+    const quiet = new DecisionLogWriter(store.prisma);
+    for (let i = 0; i < 1500; i++) quiet.push(record());
+    await quiet.close();
+    assert.deepEqual(await sizes(from), [1000, 500]);
+
+    from = await last();
+    const busy = new DecisionLogWriter(store.prisma);
+    for (let i = 0; i < 600; i++) busy.push(record());
+    noteUrgentWrite(store.prisma);
+    await busy.close();
+    assert.deepEqual(await sizes(from), [250, 250, 100]);
+    assert.equal(urgentWritesRecently(store.prisma, 1_000, Date.now() + 2_000), false, "the signal fades");
   });
 });

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { insertSealed } from "@/lib/audit/seal";
+import { urgentWritesRecently } from "@/lib/db/write-pressure";
 
 export interface DecisionRecord {
   id: string;
@@ -31,6 +32,11 @@ const FLUSH_MS = 250;
 // lookup) waits while the transaction is open, at about 30 µs a row: 1,000 rows hold it about
 // 30 ms. A larger backlog drains batch after batch, with the queued statements in between.
 const MAX_BATCH = 1000;
+// Rows per sealed write while approval requests are being written on the same store: each of
+// those waits for the write in progress, so the writer keeps it short (lib/db/write-pressure.ts).
+// Not always: every write has a fixed cost (its chain entry, batch and checkpoint), and 250 a
+// batch cost the mix without approvals 10–20 % of its throughput (docs/BENCHMARKS.md §2i).
+const URGENT_BATCH = 250;
 
 // Recently decided ids, so an outcome report can be checked before its decision is flushed.
 const RECENT_LIMIT = 200_000;
@@ -73,12 +79,13 @@ export class DecisionLogWriter {
   flush(): Promise<void> {
     if (this.flushing) return this.flushing.then(() => (this.buffer.length ? this.flush() : undefined));
     if (this.buffer.length === 0) return Promise.resolve();
-    const batch = this.buffer.splice(0, MAX_BATCH);
+    const size = urgentWritesRecently(this.db) ? URGENT_BATCH : MAX_BATCH;
+    const batch = this.buffer.splice(0, size);
     let wrote = false;
     this.flushing = (this.divert?.(batch) ?? this.writeSealed(batch).then((ok) => void (wrote = ok))).finally(() => {
       this.flushing = null;
       // A backlog drains without waiting for the timer; after a failure the timer paces retries.
-      if (wrote && this.buffer.length >= MAX_BATCH) void this.flush();
+      if (wrote && this.buffer.length >= size) void this.flush();
     });
     return this.flushing;
   }

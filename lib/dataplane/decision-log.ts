@@ -28,9 +28,9 @@ export interface DecisionRecord {
 }
 
 const FLUSH_MS = 250;
-// Rows per sealed transaction. On PGlite every other statement (an approval request, a token
-// lookup) waits while the transaction is open, at about 30 µs a row: 1,000 rows hold it about
-// 30 ms. A larger backlog drains batch after batch, with the queued statements in between.
+// Rows per sealed write (one statement). On PGlite every other statement (an approval request, a
+// token lookup) waits while it runs, at 30–50 µs a row: 1,000 rows hold the store 30–50 ms. A
+// larger backlog drains batch after batch, with the queued statements in between.
 const MAX_BATCH = 1000;
 // Rows per sealed write while approval requests are being written on the same store: each of
 // those waits for the write in progress, so the writer keeps it short (lib/db/write-pressure.ts).

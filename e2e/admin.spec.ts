@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { login, newClient } from "./helpers";
+import { expect } from "@playwright/test";
+import { login, newClient, test } from "./helpers";
 
 test("an admin creates an agent token, sees it once, and revokes it after confirming", async ({ browser }) => {
   const page = await newClient(browser);

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import { createGovernor, type Governor } from "../lib/sdk";
-import { E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+import { E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
 
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 // Mutations from a page's request context need the console's own origin, as the browser sends.

@@ -3,8 +3,8 @@ import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { expect, test } from "@playwright/test";
-import { E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+import { expect } from "@playwright/test";
+import { E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
 
 const run = promisify(execFile);
 

@@ -1,5 +1,5 @@
-import { expect, test } from "@playwright/test";
-import { login, newClient } from "./helpers";
+import { expect } from "@playwright/test";
+import { login, newClient, test } from "./helpers";
 
 const ALL = ["Overview", "Policy", "Rollouts", "Approvals", "Controls", "Runtime model", "Agents", "Calibration", "Audit", "Admin", "API"];
 const EXPECTED: Record<string, { role: string; sees: string[] }> = {

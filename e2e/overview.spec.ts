@@ -1,6 +1,6 @@
-import { expect, test } from "@playwright/test";
+import { expect } from "@playwright/test";
 import { createGovernor } from "../lib/sdk";
-import { E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+import { E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
 
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 

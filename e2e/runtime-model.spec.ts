@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { E2E_OPS_TOKEN, login, newClient } from "./helpers";
+import { expect, type Page } from "@playwright/test";
+import { E2E_OPS_TOKEN, login, newClient, test } from "./helpers";
 
 // An editor declares a dependency graph in the console, reads the predicted blast radius in the
 // what-if panel, and an agent's restart_service above its bound is then refused by the server.

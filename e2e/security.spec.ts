@@ -3,8 +3,8 @@
 // secret in any client bundle Next built (.next/static).
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { expect, test } from "@playwright/test";
-import { E2E_OPS_TOKEN, E2E_PASSWORD, E2E_SUPPORT_TOKEN, login, newClient } from "./helpers";
+import { expect } from "@playwright/test";
+import { E2E_OPS_TOKEN, E2E_PASSWORD, E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
 
 const COMMON = { "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "same-origin" };
 

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { DURATION_S, WARMUP_S, decideMix, load, type LoadResult } from "@/scripts/bench/decide-bench";
 import { AGENT_TOKEN, decisionLogCounts } from "@/scripts/bench/governor-server";
-import { killAll, startChild, waitForHttp } from "@/scripts/bench/processes";
+import { killAll, startChild, waitForHttp, type Child } from "@/scripts/bench/processes";
 import { fmt } from "@/scripts/bench/stats";
 
 export const VARIANT_PORT = 3026;
@@ -19,21 +19,9 @@ export const VARIANT_PORT = 3026;
  */
 export async function runVariant(opts: { variant: string; target: string; workDir: string; durationS?: number; pending?: boolean; port?: number }): Promise<{ load: LoadResult; logRows: number; failsafe: number }> {
   const port = opts.port ?? VARIANT_PORT;
-  const dataDir = path.join(opts.workDir, `variant-${opts.variant}-${opts.pending === false ? "no-pending" : "mix"}`);
-  const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(port)], {
-    logDir: opts.workDir,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      DATABASE_URL: "",
-      GOVERNOR_DATA_DIR: dataDir,
-      GOVERNOR_DEMO_PASSWORD: "demo-password-1",
-      GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
-    },
-  });
+  const { child, dataDir } = await startVariantServer({ ...opts, port });
   let result: LoadResult;
   try {
-    await waitForHttp(`http://127.0.0.1:${port}/api/health`, child, 90_000);
     result = await load({
       target: opts.target,
       url: `http://127.0.0.1:${port}/api/v1/decide`,
@@ -49,6 +37,30 @@ export async function runVariant(opts: { variant: string; target: string; workDi
   const failsafe = Object.entries(counts.byOutcome).reduce((n, [k, v]) => (k.endsWith("(failsafe)") ? n + v : n), 0);
   rmSync(dataDir, { recursive: true, force: true }); // a few hundred MB after a run; only the counts matter
   return { load: result, logRows: counts.total, failsafe };
+}
+
+/** decide-variant-server.ts on a fresh PGlite directory in `workDir`, once it answers. */
+export async function startVariantServer(opts: { variant: string; workDir: string; pending?: boolean; port: number }): Promise<{ child: Child; dataDir: string }> {
+  const dataDir = path.join(opts.workDir, `variant-${opts.variant}-${opts.pending === false ? "no-pending" : "mix"}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const child = startChild(`variant-${opts.variant}`, process.execPath, ["--import", "tsx", "scripts/bench/decide-variant-server.ts", opts.variant, String(opts.port)], {
+    logDir: opts.workDir,
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      DATABASE_URL: "",
+      GOVERNOR_DATA_DIR: dataDir,
+      GOVERNOR_DEMO_PASSWORD: "demo-password-1",
+      GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
+    },
+  });
+  try {
+    await waitForHttp(`http://127.0.0.1:${opts.port}/api/health`, child, 90_000);
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
+  return { child, dataDir };
 }
 
 async function main(): Promise<void> {

@@ -84,6 +84,11 @@ function listenPostgres(url: string, bus: EventBus, log: (m: string) => void) {
   let client: pg.Client | undefined;
   let closed = false;
   let delay = 100;
+  let retry: NodeJS.Timeout | undefined;
+  let attempt: Promise<void>;
+  const reconnect = () => {
+    if (!closed) retry = setTimeout(() => void (attempt = connect()), (delay = Math.min(delay * 2, 5000)));
+  };
   const connect = async () => {
     if (closed) return;
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000, keepAlive: true });
@@ -91,23 +96,29 @@ function listenPostgres(url: string, bus: EventBus, log: (m: string) => void) {
     c.on("error", (err) => {
       log(`generation listener lost its connection: ${err.message}`);
       c.end().catch(() => {});
-      if (!closed) setTimeout(connect, (delay = Math.min(delay * 2, 5000)));
+      reconnect();
     });
     try {
       await c.connect();
       await c.query(`LISTEN ${GENERATION_CHANNEL}`);
+      // The store may have closed while this connection was being made. Kept, it would hold
+      // the process open after everything else has stopped (a test file that never exits).
+      if (closed) return void (await c.end().catch(() => {}));
       client = c;
       delay = 100;
     } catch (err) {
       log(`generation listener could not connect: ${(err as Error).message}`);
       c.end().catch(() => {});
-      if (!closed) setTimeout(connect, (delay = Math.min(delay * 2, 5000)));
+      reconnect();
     }
   };
+  attempt = connect();
   return {
-    ready: connect(),
+    ready: attempt,
     close: async () => {
       closed = true;
+      clearTimeout(retry);
+      await attempt; // one in flight ends its own connection (above); bounded by its timeout
       await client?.end().catch(() => {});
     },
   };

@@ -4,7 +4,8 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 
-export type ProxyMode = "forward" | "hang" | "refuse";
+/** "slow": new connections are forwarded only after `slowMs` (a congested path, a slow accept). */
+export type ProxyMode = "forward" | "hang" | "refuse" | "slow";
 
 export interface TestProxy {
   /** The proxy's address with the target's scheme, credentials and path (http://…, postgresql://…). */
@@ -16,7 +17,7 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
-export async function startProxy(target: string): Promise<TestProxy> {
+export async function startProxy(target: string, opts: { slowMs?: number } = {}): Promise<TestProxy> {
   const targetUrl = new URL(target);
   const { hostname } = targetUrl;
   const port = Number(targetUrl.port || (targetUrl.protocol.startsWith("postgres") ? 5432 : 80));
@@ -31,11 +32,16 @@ export async function startProxy(target: string): Promise<TestProxy> {
     keep(client);
     if (mode === "refuse") return void client.resetAndDestroy();
     if (mode === "hang") return; // accept, read, never answer
-    const upstream = net.connect(port, hostname);
-    keep(upstream);
-    client.pipe(upstream).pipe(client);
-    client.on("close", () => upstream.destroy());
-    upstream.on("close", () => client.destroy());
+    const forward = () => {
+      if (client.destroyed) return;
+      const upstream = net.connect(port, hostname);
+      keep(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on("close", () => upstream.destroy());
+      upstream.on("close", () => client.destroy());
+    };
+    if (mode === "slow") setTimeout(forward, opts.slowMs ?? 500);
+    else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const dropConnections = () => {

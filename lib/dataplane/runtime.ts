@@ -15,17 +15,23 @@ import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
 import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 
 /** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
-function every(ms: number, name: string, fn: () => Promise<unknown>): () => void {
-  let running = false;
+/**
+ * Runs `fn` every `ms`, never two at once. The returned stop() also waits for a run in flight,
+ * so the store is never closed under a background statement.
+ */
+function every(ms: number, name: string, fn: () => Promise<unknown>): () => Promise<void> {
+  let running: Promise<void> | null = null;
   const timer = setInterval(() => {
     if (running) return;
-    running = true;
-    fn()
-      .catch((e) => console.error(`[${name}]`, (e as Error).message))
-      .finally(() => (running = false));
+    running = fn()
+      .then(() => undefined, (e) => console.error(`[${name}]`, (e as Error).message))
+      .finally(() => (running = null));
   }, ms);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** The data plane's process state: the snapshot, the counters and the decision log. */
@@ -73,7 +79,7 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     if (up.isUp) void pauseAutomatically(store.prisma, null, message, cause).catch((e) => console.error("[deny-spike] pausing the rollout failed:", (e as Error).message));
   });
   // PGlite has no autovacuum: keep the planner's statistics current as tables grow.
-  const stopAnalyze = store.kind === "pglite" ? every(30_000, "analyze", () => analyzeStaleTables(store.prisma)) : () => {};
+  const stopAnalyze = store.kind === "pglite" ? every(30_000, "analyze", () => analyzeStaleTables(store.prisma)) : async () => {};
   return {
     store,
     holder,
@@ -82,14 +88,8 @@ export async function openDataPlane(store: Store, opts: { reliability?: Reliabil
     metrics,
     reliability,
     close: async () => {
-      stopRollouts();
-      stopSweep();
       stopSpikePause();
-      stopExpiry();
-      stopWebhooks();
-      stopSeal();
-      stopCheckpoints();
-      stopAnalyze();
+      await Promise.all([stopRollouts(), stopSweep(), stopExpiry(), stopWebhooks(), stopSeal(), stopCheckpoints(), stopAnalyze()]);
       holder.close();
       await holder.idle();
       await limiter.close();

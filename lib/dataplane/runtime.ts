@@ -14,9 +14,9 @@ import { Reliability, type ReliabilityOptions } from "@/lib/reliability/reliabil
 import { withLocalFallback } from "@/lib/reliability/fallback-limiter";
 import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 
-/** Runs `fn` every `ms`, never overlapping itself, logging instead of crashing. */
 /**
- * Runs `fn` every `ms`, never two at once. The returned stop() also waits for a run in flight,
+ * Runs `fn` every `ms`, never two at once, logging instead of crashing. The returned stop() also
+ * waits for a run in flight,
  * so the store is never closed under a background statement.
  */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => Promise<void> {

@@ -12,7 +12,8 @@ import { waitFor } from "@/lib/sdk/test-support";
 import { createPostgresDatabase } from "@/lib/test/store";
 import { startProxy, type TestProxy } from "@/lib/test/tcp-proxy";
 
-const SLOW_MS = 800;
+// Long enough that a loaded machine still closes the store before the reconnect gets through.
+const SLOW_MS = 3000;
 let db: Awaited<ReturnType<typeof createPostgresDatabase>>;
 let proxy: TestProxy;
 let watcher: pg.Client;
@@ -41,7 +42,7 @@ describe("generation listener at close", () => {
 
     proxy.setMode("slow"); // drops every connection; new ones get through after SLOW_MS
     await waitFor("the listener to see its connection cut", () => logs.some((l) => l.includes("generation listener lost its connection")));
-    // Its reconnect starts about 200 ms later and completes only after SLOW_MS: close in between.
+    // Its reconnect starts about 200 ms later and gets through only after SLOW_MS: close in between.
     await sleep(400);
     assert.equal(await listening(), 0, "the reconnect must still be in flight when the store closes");
     await store.close();

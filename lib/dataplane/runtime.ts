@@ -16,8 +16,7 @@ import { analyzeStaleTables } from "@/lib/db/analyze-stale";
 
 /**
  * Runs `fn` every `ms`, never two at once, logging instead of crashing. The returned stop() also
- * waits for a run in flight,
- * so the store is never closed under a background statement.
+ * waits for a run in flight, so the store is never closed under a background statement.
  */
 function every(ms: number, name: string, fn: () => Promise<unknown>): () => Promise<void> {
   let running: Promise<void> | null = null;

@@ -62,8 +62,8 @@ export async function activeSigningKey(db: Db): Promise<SigningKey> {
     return key;
   }
   // The signer asks several times a second and a key almost always exists: one read, and the
-  // key decrypted once per stored envelope. Only creating the first key needs the lock and a transaction,
-  // which on PGlite would hold the only connection for every round trip in it.
+  // key decrypted once per stored envelope. Only creating the first key needs the lock and a
+  // transaction, which on PGlite would hold the only connection for every round trip in it.
   const row = await activeRow(db);
   if (row) return unwrapped(row);
   return db.$transaction(async (tx) => {

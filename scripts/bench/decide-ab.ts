@@ -6,8 +6,8 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { runVariant } from "@/scripts/bench/decide-variants";
-import { machineInfo } from "@/scripts/bench/machine";
-import { killAll } from "@/scripts/bench/processes";
+import { machineInfo, runLine } from "@/scripts/bench/machine";
+import { runBenchMain } from "@/scripts/bench/processes";
 import { fmt } from "@/scripts/bench/stats";
 
 const { values, positionals } = parseArgs({
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   console.log(
     [
       "",
-      `${new Date().toISOString()}, ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; load average before ${machine.loadBefore.join(" / ")}, after ${machineInfo().loadBefore.join(" / ")}; ${values.pending ? "full mix" : "mix without the approval call"}, ${values.duration} s after warm-up, 50 connections`,
+      `${runLine(machine)}; ${values.pending ? "full mix" : "mix without the approval call"}, ${values.duration} s after warm-up, 50 connections`,
       "",
       "| round | variant | requests/s | p50 | p99 | p99.9 | non-2xx / errors | log rows | failsafe |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -40,8 +40,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  killAll();
-  process.exitCode = 1;
-});
+runBenchMain(main);

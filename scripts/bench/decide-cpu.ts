@@ -13,8 +13,8 @@ import autocannon from "autocannon";
 import { CONNECTIONS, decideMix } from "@/scripts/bench/decide-bench";
 import { startVariantServer } from "@/scripts/bench/decide-variants";
 import { AGENT_TOKEN } from "@/scripts/bench/governor-server";
-import { machineInfo } from "@/scripts/bench/machine";
-import { killAll } from "@/scripts/bench/processes";
+import { machineInfo, runLine } from "@/scripts/bench/machine";
+import { runBenchMain } from "@/scripts/bench/processes";
 import { fmt } from "@/scripts/bench/stats";
 
 const { values, positionals } = parseArgs({
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   console.log(
     [
       "",
-      `${new Date().toISOString()}, ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; load average before ${machine.loadBefore.join(" / ")}, after ${machineInfo().loadBefore.join(" / ")}; mix without the approval call, ${rate > 0 ? `${fmt(rate)} requests/s offered` : "flat out"}, ${durationS} s after a 3 s warm-up, ${CONNECTIONS} connections`,
+      `${runLine(machine)}; mix without the approval call, ${rate > 0 ? `${fmt(rate)} requests/s offered` : "flat out"}, ${durationS} s after a 3 s warm-up, ${CONNECTIONS} connections`,
       "",
       "| round | variant | requests/s | p99 (autocannon, whole ms) | main thread µs/decision | busiest other thread | all other threads | server µs/decision | load generator µs/decision | cores busy (server + load) |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -92,8 +92,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  killAll();
-  process.exitCode = 1;
-});
+runBenchMain(main);

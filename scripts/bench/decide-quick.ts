@@ -9,8 +9,8 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { WARMUP_S, decideMix, load, type LoadResult } from "@/scripts/bench/decide-bench";
 import { runVariant } from "@/scripts/bench/decide-variants";
-import { machineInfo } from "@/scripts/bench/machine";
-import { killAll, startChild, waitForHttp } from "@/scripts/bench/processes";
+import { machineInfo, runLine } from "@/scripts/bench/machine";
+import { runBenchMain, startChild, waitForHttp } from "@/scripts/bench/processes";
 import { fmt } from "@/scripts/bench/stats";
 
 const { values } = parseArgs({ options: { duration: { type: "string", default: "10" }, port: { type: "string", default: "3190" } } });
@@ -40,11 +40,10 @@ async function main(): Promise<void> {
     console.log(rows.at(-1));
   }
   rmSync(work, { recursive: true, force: true });
-  const after = machineInfo();
   console.log(
     [
       "",
-      `${new Date().toISOString()}, ${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; load average before ${machine.loadBefore.join(" / ")}, after ${after.loadBefore.join(" / ")}; ${durationS} s measured after ${WARMUP_S} s warm-up, 50 connections`,
+      `${runLine(machine)}; ${durationS} s measured after ${WARMUP_S} s warm-up, 50 connections`,
       "",
       "| server | requests/s | p50 | p99 | p99.9 | non-2xx / errors | log rows | failsafe answers (breaker open) | vs baseline (throughput / p99) |",
       "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
@@ -53,8 +52,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err) => {
-  console.error(err);
-  killAll();
-  process.exitCode = 1;
-});
+runBenchMain(main);

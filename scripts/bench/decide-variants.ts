@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { DURATION_S, WARMUP_S, decideMix, load, type LoadResult } from "@/scripts/bench/decide-bench";
 import { AGENT_TOKEN, decisionLogCounts } from "@/scripts/bench/governor-server";
-import { killAll, startChild, waitForHttp, type Child } from "@/scripts/bench/processes";
+import { runBenchMain, startChild, waitForHttp, type Child } from "@/scripts/bench/processes";
 import { fmt } from "@/scripts/bench/stats";
 
 export const VARIANT_PORT = 3026;
@@ -75,10 +75,4 @@ async function main(): Promise<void> {
   console.log(["", "| variant | requests/s | p50 | p99 | p99.9 | non-2xx / errors | log rows |", "| --- | --- | --- | --- | --- | --- | --- |", ...rows].join("\n"));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((err) => {
-    console.error(err);
-    killAll();
-    process.exitCode = 1;
-  });
-}
+if (import.meta.url === `file://${process.argv[1]}`) runBenchMain(main);

@@ -47,3 +47,8 @@ export function machineInfo(): MachineInfo {
 }
 
 export const loadAverage = () => os.loadavg().map((l) => Math.round(l * 100) / 100);
+
+/** The line a hand-run benchmark prints above its table: when, on what, and how busy it was. */
+export function runLine(before: MachineInfo): string {
+  return `${new Date().toISOString()}, ${before.cpuModel}, ${before.cores} cores, Node ${before.node}; load average before ${before.loadBefore.join(" / ")}, after ${loadAverage().join(" / ")}`;
+}

@@ -88,3 +88,12 @@ export async function assertPortsFree(ports: number[]): Promise<void> {
     if (!(await portIsFree(port))) throw new Error(`Port ${port} is in use; the benchmark needs ports ${ports.join(", ")} free.`);
   }
 }
+
+/** Runs a benchmark's main(): on failure, prints the error, stops every child and exits non-zero. */
+export function runBenchMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    killAll();
+    process.exitCode = 1;
+  });
+}

@@ -253,6 +253,8 @@ test("an editor starts a canary, the bad-canary simulation runs, the dashboard s
   } finally {
     if (sim.exitCode === null) sim.kill("SIGINT");
     test.info().attach("simulator output", { body: simOut, contentType: "text/plain" });
+    // What the evaluator saw, for a run that did not roll back (one CI run: canary at 6% of decisions).
+    test.info().attach("rollout metrics", { body: JSON.stringify(await metricsOf(page, id), null, 1), contentType: "application/json" });
   }
   await expect(page.getByTestId("rollout-outcome")).toHaveText(/Rolled back automatically: task_completion_ratio [\d.]+% < 90% over the last 5 min/);
   await expect(page.getByTestId("rollout-event").first()).toContainText("AUTO");

@@ -8,6 +8,8 @@ export interface RequestFilter {
   tenant?: string;
   q?: string;
   before?: string;
+  /** "queue": the reviewers' queue, which also reports how many requests are waiting. */
+  view?: "queue";
 }
 
 const KEYS = ["status", "tool", "agent", "tenant", "q"] as const;

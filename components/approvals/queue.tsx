@@ -12,6 +12,7 @@ import { RiskBadge, StatusBadge } from "@/components/approvals/status-badge";
 import { useApprovalList, usePolicyHead } from "@/components/approvals/use-approvals";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { QUEUE_END } from "@/lib/approvals/queue-size";
 
 const STATUSES = [
   { value: "pending", label: "Pending" },
@@ -24,11 +25,11 @@ const STATUSES = [
 /** The reviewers' queue: pending requests, riskiest and longest-waiting first, live. */
 export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
   const [filter, setFilter] = useState<RequestFilter>({ ...initial, status: initial.status ?? "pending" });
-  const apiFilter = { ...filter, status: filter.status === "all" ? undefined : filter.status };
+  const pendingView = filter.status === "pending";
+  const apiFilter: RequestFilter = pendingView ? { ...filter, status: undefined, view: "queue" } : { ...filter, status: filter.status === "all" ? undefined : filter.status };
   const list = useApprovalList(apiFilter);
   const policy = usePolicyHead();
   const tools = policy.data?.version?.document.tools ?? {};
-  const pendingView = filter.status === "pending";
   // The API already reports a pending request past its expiry as expired; it belongs in History.
   const rows = (list.data?.requests ?? []).filter((r) => !pendingView || r.status === "pending");
   const ordered = pendingView ? byRiskThenAge(rows, tools) : rows.map((r) => ({ request: r, risk: riskOf(r, tools[r.tool]) }));
@@ -38,12 +39,17 @@ export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
     <div className="space-y-4">
       <FilterBar value={filter} onChange={setFilter} statuses={STATUSES} />
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
-        <p className="text-slate-600 dark:text-slate-400">
-          {list.data ? `${rows.length} ${pendingView ? "waiting" : "shown"}` : ""}
+        <p className="text-slate-600 dark:text-slate-400" data-testid="queue-count">
+          {list.data ? `${(pendingView ? (list.data.waiting ?? rows.length) : rows.length).toLocaleString("en-US")} ${pendingView ? "waiting" : "shown"}` : ""}
           {pendingView ? " · riskiest first, then longest waiting" : " · newest first"}
         </p>
         <LiveStatus query={list} />
       </div>
+      {pendingView && list.data?.waiting !== undefined && list.data.waiting > rows.length ? (
+        <p role="note" data-testid="queue-partial" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-200">
+          Showing {rows.length.toLocaleString("en-US")} of {list.data.waiting.toLocaleString("en-US")}: the {QUEUE_END} that expire soonest and the {QUEUE_END} newest, riskiest first. Narrow by tool, agent or tenant to reach the others.
+        </p>
+      ) : null}
       <RiskExplainer />
       {list.isPending ? (
         <p role="status" className="text-sm text-slate-500">Loading the queue…</p>

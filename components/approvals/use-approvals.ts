@@ -12,7 +12,8 @@ export const LIVE_MS = 2000;
 export function useApprovalList(filter: RequestFilter) {
   return useQuery({
     queryKey: ["approvals", filter],
-    queryFn: () => api<{ requests: ActionRequest[] }>(approvalsPath(filter)),
+    // `waiting` comes with view=queue: all pending requests that match, not only those sent.
+    queryFn: () => api<{ requests: ActionRequest[]; waiting?: number }>(approvalsPath(filter)),
     refetchInterval: LIVE_MS,
   });
 }

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { CartesianGrid, ReferenceLine, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis, ZAxis } from "recharts";
 import { AgreementFigures } from "@/components/agents/agreement-figures";
 import { pct, type Agreement, type ErrorSummary } from "@/components/agents/types";
+import { squareScale } from "@/components/calibration/scale";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { api } from "@/lib/client/api";
@@ -38,6 +39,8 @@ export function CalibrationView() {
   if (q.error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">Could not load calibration figures: {q.error.message}</p>;
   const { blast, agreement } = q.data;
   const s = blast.summary;
+  const scale = squareScale(Math.max(0, ...blast.points.map((p) => Math.max(p.predicted, p.observed))));
+  const tick = (v: number) => pct(v, scale.digits);
   return (
     <div className="space-y-6">
       <section aria-labelledby="cal-blast" className="space-y-3">
@@ -58,16 +61,16 @@ export function CalibrationView() {
               <ResponsiveContainer width="100%" height="100%">
                 <ScatterChart margin={{ top: 10, right: 20, bottom: 30, left: 10 }}>
                   <CartesianGrid strokeDasharray="3 3" className="stroke-slate-200 dark:stroke-slate-800" />
-                  <XAxis type="number" dataKey="predicted" name="Predicted" domain={[0, 1]} tickFormatter={(v: number) => pct(v, 0)} label={{ value: "Predicted", position: "insideBottom", offset: -15 }} />
-                  <YAxis type="number" dataKey="observed" name="Observed" domain={[0, 1]} tickFormatter={(v: number) => pct(v, 0)} label={{ value: "Observed", angle: -90, position: "insideLeft" }} />
+                  <XAxis type="number" dataKey="predicted" name="Predicted" domain={[0, scale.top]} ticks={scale.ticks} tickFormatter={tick} label={{ value: "Predicted", position: "insideBottom", offset: -15 }} />
+                  <YAxis type="number" dataKey="observed" name="Observed" domain={[0, scale.top]} ticks={scale.ticks} tickFormatter={tick} label={{ value: "Observed", angle: -90, position: "insideLeft" }} />
                   <ZAxis type="number" range={[70, 70]} />
-                  <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="#94a3b8" strokeDasharray="4 4" ifOverflow="extendDomain" />
+                  <ReferenceLine segment={[{ x: 0, y: 0 }, { x: scale.top, y: scale.top }]} stroke="#94a3b8" strokeDasharray="4 4" ifOverflow="extendDomain" />
                   <Tooltip formatter={(v) => pct(Number(v))} labelFormatter={() => ""} />
                   <Scatter name="Actions" data={blast.points} fill="#0284c7" fillOpacity={0.75} stroke="#0369a1" isAnimationActive={false} />
                 </ScatterChart>
               </ResponsiveContainer>
             </div>
-            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Dashed line: a perfect prediction. Points above it were under-predicted (the dangerous side). Latest {blast.points.length} outcomes.</p>
+            <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">Dashed line: a perfect prediction. Points above it were under-predicted (the dangerous side). Latest {blast.points.length} outcomes{scale.top < 1 ? `; both axes run to ${tick(scale.top)}, just above the largest value` : ""}.</p>
           </Card>
         )}
       </section>

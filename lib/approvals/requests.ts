@@ -3,6 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { DecisionRequest, Evaluation } from "@/lib/policy/evaluate";
 import { requestOpener } from "@/lib/approvals/request-batch";
+import { QUEUE_END } from "@/lib/approvals/queue-size";
 
 export interface RequestOrigin {
   decisionId: string;
@@ -35,18 +36,48 @@ export function requestStatus(r: { status: string; quorum: number; expiresAt: Da
   return { status, approvals, rejections, required: r.quorum, expiresAt: r.expiresAt.toISOString() };
 }
 
-export async function listActionRequests(db: Db, filter: { status?: string; tool?: string; agent?: string; tenant?: string; q?: string; before?: string }) {
-  return db.actionRequest.findMany({
-    where: {
-      ...(filter.status ? { status: filter.status } : {}),
-      ...(filter.tool ? { tool: filter.tool } : {}),
-      ...(filter.agent ? { agentId: filter.agent } : {}),
-      ...(filter.tenant ? { tenant: filter.tenant } : {}),
-      ...(filter.before ? { createdAt: { lt: new Date(filter.before) } } : {}),
-      ...(filter.q ? { OR: [{ tool: { contains: filter.q } }, { agentId: { contains: filter.q } }, { tenant: { contains: filter.q } }, { resolution: { contains: filter.q } }, { session: { contains: filter.q } }] } : {}),
-    },
-    include: { votes: { orderBy: { createdAt: "asc" } } },
-    orderBy: { createdAt: "desc" },
-    take: 200,
-  });
+export interface RequestFilter {
+  status?: string;
+  tool?: string;
+  agent?: string;
+  tenant?: string;
+  q?: string;
+  before?: string;
+}
+
+function requestWhere(filter: RequestFilter) {
+  return {
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.tool ? { tool: filter.tool } : {}),
+    ...(filter.agent ? { agentId: filter.agent } : {}),
+    ...(filter.tenant ? { tenant: filter.tenant } : {}),
+    ...(filter.before ? { createdAt: { lt: new Date(filter.before) } } : {}),
+    ...(filter.q ? { OR: [{ tool: { contains: filter.q } }, { agentId: { contains: filter.q } }, { tenant: { contains: filter.q } }, { resolution: { contains: filter.q } }, { session: { contains: filter.q } }] } : {}),
+  };
+}
+
+const withVotes = { votes: { orderBy: { createdAt: "asc" as const } } };
+
+export async function listActionRequests(db: Db, filter: RequestFilter) {
+  return db.actionRequest.findMany({ where: requestWhere(filter), include: withVotes, orderBy: { createdAt: "desc" }, take: 200 });
+}
+
+/**
+ * The reviewers' queue: every pending request that has not expired, when there are at most
+ * 2 × QUEUE_END; otherwise the QUEUE_END that expire soonest (the ones a reviewer would lose)
+ * and the QUEUE_END newest (a risky request that just arrived), with `waiting`, the number of
+ * all that match. The newest 200 alone, as the list gives, hid a backlog's oldest requests
+ * until they expired unseen. The console ranks what it gets by risk (components/approvals/risk.ts).
+ */
+export async function pendingQueue(db: Db, filter: Omit<RequestFilter, "status" | "before">, now = new Date()) {
+  const where = { ...requestWhere(filter), status: "pending", expiresAt: { gt: now } };
+  const waiting = await db.actionRequest.count({ where });
+  if (waiting <= 2 * QUEUE_END) {
+    const requests = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }] });
+    return { requests, waiting };
+  }
+  const expiring = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: QUEUE_END });
+  const newest = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: QUEUE_END });
+  const seen = new Set(expiring.map((r) => r.id));
+  return { requests: [...expiring, ...newest.filter((r) => !seen.has(r.id))], waiting };
 }

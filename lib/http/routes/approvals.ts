@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { getActionRequestOrThrow, listActionRequests, requestStatus } from "@/lib/approvals/requests";
+import { getActionRequestOrThrow, listActionRequests, pendingQueue, requestStatus } from "@/lib/approvals/requests";
 import { ActionVoteInput, voteOnActionRequest } from "@/lib/approvals/vote";
 import { listDeliveries } from "@/lib/notify/webhooks";
 import { readJson } from "@/lib/http/node-http";
@@ -13,7 +13,11 @@ const ListQuery = z.object({
   tenant: z.string().max(64).optional(),
   q: z.string().max(200).optional(),
   before: z.iso.datetime({ message: "must be an ISO 8601 time" }).optional(),
-});
+  // "queue": the pending requests reviewers work through, with how many are waiting (pendingQueue).
+  view: z.enum(["queue"], { error: 'must be "queue" (or left out for the newest 200)' }).optional(),
+})
+  .refine((q) => q.view !== "queue" || (q.status ?? "pending") === "pending", { path: ["status"], message: 'must be "pending" (or left out) with view=queue' })
+  .refine((q) => q.view !== "queue" || q.before === undefined, { path: ["before"], message: "is not taken with view=queue, which pages by expiry and arrival itself" });
 
 // Agent actions waiting for reviewers, and the webhook deliveries about them.
 export const APPROVAL_ROUTES: Route[] = [
@@ -23,6 +27,10 @@ export const APPROVAL_ROUTES: Route[] = [
     permission: "console.read",
     handler: async ({ store, url }) => {
       const q = parseInput(ListQuery, Object.fromEntries(url.searchParams));
+      if (q.view === "queue") {
+        const { requests, waiting } = await pendingQueue(store.prisma, q);
+        return { requests: requests.map((r) => ({ ...r, ...requestStatus(r) })), waiting };
+      }
       const rows = await listActionRequests(store.prisma, q);
       return { requests: rows.map((r) => ({ ...r, ...requestStatus(r) })) };
     },

@@ -73,7 +73,8 @@ export async function pendingQueue(db: Db, filter: Omit<RequestFilter, "status" 
   const where = { ...requestWhere(filter), status: "pending", expiresAt: { gt: now } };
   const waiting = await db.actionRequest.count({ where });
   if (waiting <= 2 * QUEUE_END) {
-    const requests = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }] });
+    // Bounded all the same: more may have arrived since the count.
+    const requests = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: 2 * QUEUE_END });
     return { requests, waiting };
   }
   const expiring = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: QUEUE_END });

@@ -4,15 +4,18 @@ import { parseArgs } from "node:util";
 
 const USAGE = `Usage:
   npm run governor -- status
-  npm run governor -- kill    [--tool X | --agent Y | --tenant Z] [--reason "…"]
+  npm run governor -- kill    [--tool X | --agent Y | --tenant Z] [--reason "…"] [--force]
   npm run governor -- recover [--tool X | --agent Y | --tenant Z] --reason "…"
   npm run governor -- confirm-recovery <id>
+
+A kill names a tool, agent or tenant the policy knows, so a typo is refused rather than stopping
+nothing; --force stops a name the policy does not have (yet).
 
 Environment: GOVERNOR_URL (default http://localhost:3000), GOVERNOR_TOKEN (a personal token, gov_pat_…).`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { tool: { type: "string" }, agent: { type: "string" }, tenant: { type: "string" }, reason: { type: "string" }, help: { type: "boolean", short: "h" } },
+  options: { tool: { type: "string" }, agent: { type: "string" }, tenant: { type: "string" }, reason: { type: "string" }, force: { type: "boolean" }, help: { type: "boolean", short: "h" } },
 });
 
 function fail(message: string, code = 2): never {
@@ -32,7 +35,9 @@ async function call(method: string, path: string, body?: unknown) {
     fail(`Cannot reach Governor at ${base}: ${(e as Error).message}`, 1);
   }
   const data = await res.json().catch(() => ({}));
-  if (!res.ok) fail(`Governor refused (${res.status}): ${data?.error?.message ?? res.statusText}`, 1);
+  const message: string = data?.error?.message ?? res.statusText;
+  // The API's advice names its JSON member; here the same thing is a flag.
+  if (!res.ok) fail(`Governor refused (${res.status}): ${message.replace('Send "force": true', "Add --force")}`, 1);
   return data;
 }
 
@@ -58,7 +63,7 @@ switch (command) {
     break;
   }
   case "kill": {
-    const r = await call("POST", "/api/v1/admin/controls", { ...target(), active: true, reason: values.reason });
+    const r = await call("POST", "/api/v1/admin/controls", { ...target(), active: true, reason: values.reason, ...(values.force ? { force: true } : {}) });
     console.log(`Stopped (${r.control}${r.target ? ` ${r.target}` : ""}); generation ${r.generation}.`);
     break;
   }

@@ -8,6 +8,8 @@ import type { Principal } from "@/lib/auth/principal";
 import { startApiServer } from "@/lib/test/api-server";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 import { seedWorld, type World } from "@/lib/test/world";
+import { readGeneration } from "@/lib/db/generation";
+import { adminClient, draftChangeSet } from "@/lib/test/rollouts";
 
 let store: TestStore;
 let world: World;
@@ -58,6 +60,59 @@ describe("runtime controls via POST /api/v1/admin/controls", () => {
     assert.match((await r2.json()).error.message, /target: must be omitted for read_only/);
     const r3 = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "read_only", active: false });
     assert.equal(r3.status, 409);
+  });
+});
+
+describe("targets that nothing names", () => {
+  const kill = (body: Record<string, unknown>) => post(world.tokens.operator, "/api/v1/admin/controls", { active: true, reason: "INC-7", ...body });
+  const auditCount = () => store.prisma.auditEvent.count();
+
+  it("refuses to stop a tool, agent or tenant the policy does not name, naming the field and the known names, and changes nothing", async () => {
+    const before = { controls: await controlsNow(), generation: await readGeneration(store.prisma), audit: await auditCount() };
+    const typo = await kill({ control: "tool_kill", target: "refund_paymnet" });
+    assert.equal(typo.status, 400);
+    const body = (await typo.json()).error;
+    assert.equal(body.code, "validation_failed");
+    assert.deepEqual(body.fields.map((f: { path: string }) => f.path), ["target"]);
+    assert.match(body.message, /target: "refund_paymnet" is not a tool in the live policy \(version \d+\)/);
+    assert.match(body.message, /Known tools: drop_table, refund_payment, restart_service, search_kb, send_email\./);
+    assert.match(body.message, /"force": true/);
+    for (const [control, target] of [["agent_kill", "supprt-bot"], ["tenant_kill", "initech"]] as const) {
+      const r = await kill({ control, target });
+      assert.equal(r.status, 400, `${control} ${target}`);
+      assert.match((await r.json()).error.message, new RegExp(`"${target}" is not an? ${control.split("_")[0]}`));
+    }
+    assert.deepEqual({ controls: await controlsNow(), generation: await readGeneration(store.prisma), audit: await auditCount() }, before);
+  });
+
+  it("stops an unnamed target with force, and lifts it without", async () => {
+    const forced = await kill({ control: "tool_kill", target: "export_report", force: true });
+    assert.equal(forced.status, 200);
+    assert.ok((await controlsNow()).includes("tool_kill:export_report"));
+    const lifted = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "tool_kill", target: "export_report", active: false });
+    assert.equal(lifted.status, 200);
+    assert.ok(!(await controlsNow()).includes("tool_kill:export_report"));
+    const badForce = await kill({ control: "tool_kill", target: "search_kb", force: "yes" });
+    assert.equal(badForce.status, 400);
+    assert.match((await badForce.json()).error.message, /force: must be true or false/);
+  });
+
+  it("knows the tools of an active rollout's candidate and registered agents the policy does not list", async () => {
+    const id = await draftChangeSet(store.prisma, world.principals.editor, [{ op: "set", key: "tools.export_report", value: { kind: "read", description: "Export a report.", zone: "internal", failsafe: "operational" } }]);
+    const start = await adminClient(api.url, world.tokens.editor)("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 10, minDurationSec: 3600 }, { percent: 100 }], reason: "new tool" });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    try {
+      const r = await kill({ control: "tool_kill", target: "export_report" });
+      assert.equal(r.status, 200, JSON.stringify(await r.clone().json()));
+      assert.ok((await controlsNow()).includes("tool_kill:export_report"));
+      await post(world.tokens.operator, "/api/v1/admin/controls", { control: "tool_kill", target: "export_report", active: false });
+    } finally {
+      await adminClient(api.url, world.tokens.editor)("POST", `/api/v1/admin/rollouts/${start.body.id}/abort`, { reason: "test over" });
+    }
+    await store.prisma.agent.create({ data: { id: "billing-bot", name: "billing-bot" } });
+    const agent = await kill({ control: "agent_kill", target: "billing-bot" });
+    assert.equal(agent.status, 200);
+    await post(world.tokens.operator, "/api/v1/admin/controls", { control: "agent_kill", target: "billing-bot", active: false });
   });
 });
 

@@ -3,6 +3,7 @@ import type { Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
 import { mutate } from "@/lib/db/mutate";
 import { readSettings } from "@/lib/controls/settings";
+import { assertKnownTarget } from "@/lib/controls/targets";
 import { AppError } from "@/lib/errors";
 import { CONTROL_KINDS, TARGETED_CONTROLS, type ControlState } from "@/lib/policy/overlay";
 
@@ -12,6 +13,8 @@ export const SetControlInput = z
     target: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").optional(),
     active: z.boolean({ error: "must be true or false" }),
     reason: z.string().trim().max(500, "must be at most 500 characters").optional(),
+    // Stop a tool, agent or tenant that no policy names (yet); see lib/controls/targets.ts.
+    force: z.boolean({ error: "must be true or false" }).optional(),
   })
   .superRefine((v, ctx) => {
     if (v.control === "global_kill" && !v.active && !v.reason) {
@@ -59,6 +62,7 @@ export async function setControl(opts: { db: Db; principal: Principal; input: Se
       };
     }
     if (input.active) {
+      if (target && !input.force) await assertKnownTarget(tx, input.control, target);
       await tx.runtimeControl.upsert({
         where: { control_target: { control: input.control, target } },
         create: { control: input.control, target, reason: input.reason ?? null, setById: principal.actor.id, setBy: principal.actor.name },

@@ -70,7 +70,7 @@ export async function runStreamBench(opts: { base: string; agentToken: string; a
       const t0 = performance.now();
       const res = await requestJson<{ generation: number }>(opts.base, "POST", "/api/v1/admin/controls", {
         headers: { authorization: `Bearer ${opts.adminToken}` },
-        body: { control: "tool_kill", target: TARGET, active: i % 2 === 0, reason: "benchmark: generation fan-out latency" },
+        body: { control: "tool_kill", target: TARGET, active: i % 2 === 0, reason: "benchmark: generation fan-out latency", force: true },
       });
       const tPost = performance.now();
       const arrivals = await Promise.all(clients.map((c) => arrival(c, res.generation, 5_000)));

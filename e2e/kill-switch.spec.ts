@@ -37,6 +37,11 @@ test("oncall presses the kill switch: every tool is denied, every page shows the
   await login(page, "oncall");
   await page.getByRole("button", { name: /Kill switch/ }).click();
   const dialog = page.getByRole("dialog", { name: "Stop every agent now?" });
+  // The whole explanation is readable: the dialog once inherited the header's no-wrap and
+  // clipped it to its first line.
+  const explanation = dialog.getByText(/is a deny with primitive/);
+  await expect(explanation).toBeVisible();
+  expect(await explanation.evaluate((p) => p.scrollWidth <= p.clientWidth && getComputedStyle(p).whiteSpace !== "nowrap")).toBe(true);
   await dialog.getByLabel("Reason (optional)").fill("e2e incident drill");
   await dialog.getByRole("button", { name: "Stop all agents" }).click();
   await expect(page.getByTestId("control-banner")).toContainText("Global kill switch");

@@ -30,7 +30,9 @@ export function ConfirmDialog(props: {
         props.onCancel();
       }}
       aria-labelledby={titleId}
-      className="m-auto w-full max-w-md rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
+      // A dialog inherits text styles from where it is declared: the kill switch's sits in the
+      // header, whose whitespace-nowrap kept the explanation on one clipped line. Reset them.
+      className="m-auto w-full max-w-md whitespace-normal text-left rounded-lg border border-slate-200 bg-white p-6 text-slate-900 shadow-xl backdrop:bg-slate-900/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
     >
       <h2 id={titleId} className="text-lg font-semibold">{props.title}</h2>
       {props.children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{props.children}</div>}

@@ -57,6 +57,7 @@ export function SrmTile({ srm }: { srm: Srm }) {
         </span>
       </div>
       <dl className="mt-3 space-y-1 text-sm">
+        <Row label="Sessions, this stage" value={`${srm.canary.toLocaleString("en-US")} canary · ${srm.stable.toLocaleString("en-US")} control`} />
         <Row label="Expected canary" value={pct(srm.expectedCanaryShare, 2)} />
         <Row label="Observed canary" value={pct(srm.observedCanaryShare, 2)} />
         <Row label="χ²" value={srm.chiSquare >= 1e6 ? "> 10⁶" : srm.chiSquare.toFixed(2)} />
@@ -64,8 +65,8 @@ export function SrmTile({ srm }: { srm: Srm }) {
       </dl>
       <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
         {srm.mismatch
-          ? "The split differs from the configured share (p < 0.001): sessions may be routed unevenly, or a few long sessions dominate (routing is per session, this check counts decisions). Treat the comparisons above with care."
-          : "Chi-square goodness of fit on decisions; a mismatch is flagged at p < 0.001."}
+          ? "The sessions this stage routed differ from its configured share (p < 0.001): routing is not doing what it was told, or some sessions never reach Governor. Treat the comparisons above with care."
+          : "Chi-square goodness of fit on the sessions this stage routed (the unit the router assigns); a mismatch is flagged at p < 0.001."}
       </p>
     </section>
   );

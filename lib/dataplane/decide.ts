@@ -59,7 +59,7 @@ async function engineDecide(dp: DataPlane, principal: Principal, input: DecideIn
   const approvalId = storeUp && review.decision !== "allow" && review.approval ? (await openActionRequest(dp.store.prisma, principal, { decisionId, request: input, evaluation: review, now })).id : undefined;
   const blast = predictBlastRadius(routed.snapshot, input);
   const latencyUs = Number((process.hrtime.bigint() - started) / 1000n);
-  if (routed.rolloutId) dp.metrics.recordDecision({ rolloutId: routed.rolloutId, cohort: ev.cohort, decisionId, verdict: ev.decision, latencyUs, error: evaluated.error, now });
+  if (routed.rolloutId) dp.metrics.recordDecision({ rolloutId: routed.rolloutId, cohort: ev.cohort, decisionId, verdict: ev.decision, latencyUs, error: evaluated.error, now, session: input.session, shareBp: routed.shareBp });
   dp.log.push({
     id: decisionId,
     at: new Date(now),

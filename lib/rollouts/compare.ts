@@ -36,6 +36,10 @@ export interface Srm {
   chiSquare: number;
   pValue: number;
   mismatch: boolean;
+  /** What was counted: the sessions the current stage routed, the unit the router assigns. */
+  unit: "sessions";
+  stable: number;
+  canary: number;
 }
 
 /** Significance level of the metric verdicts (two-sided). */
@@ -50,9 +54,9 @@ export const MIN_SAMPLE = 30;
  * SRM threshold. A split check runs on every refresh of a live dashboard, so it uses the strict
  * p < 0.001 common in experimentation platforms: at 0.05 one poll in twenty would cry wolf.
  * It also needs every expected count ≥ 5 (Cochran's rule for the chi-square approximation).
- * The counts are decisions, while the router assigns sessions: a few long sessions make the
- * decision split lumpier than the test assumes, so a mismatch can also mean "few sessions".
- * Per-cohort session counts in the buckets would let this test the unit that is randomised.
+ * It counts sessions, the unit the router assigns (lib/rollouts/sessions.ts). Counted in
+ * decisions, as it first was, a few long sessions made the split lumpier than the test assumes:
+ * the bad-canary demo read "Mismatch" (p < 0.0001) twelve seconds in with about 14 sessions.
  */
 export const SRM_ALPHA = 0.001;
 
@@ -104,27 +108,27 @@ function latency(canary: CohortTotals, control: CohortTotals, bounds: readonly n
   return { ...base, canary: c50, control: s50, diff: c50 - s50, ci95: hl.insufficient ? null : hl.ci95, pValue: mw.pValue, verdict };
 }
 
-function srm(stable: CohortTotals, canary: CohortTotals, expectedCanaryShare: number): Srm {
-  const total = stable.decisions + canary.decisions;
-  const observedCanaryShare = total ? canary.decisions / total : 0;
+/** Chi-square goodness of fit of the sessions each cohort got against the configured share. */
+export function sampleRatio(counts: { stable: number; canary: number }, expectedCanaryShare: number): Srm {
+  if (!(expectedCanaryShare >= 0 && expectedCanaryShare <= 1)) throw new RangeError(`expectedCanaryShare must be in [0, 1], got ${expectedCanaryShare}`);
+  const { stable, canary } = counts;
+  const total = stable + canary;
+  const base = { expectedCanaryShare, observedCanaryShare: total ? canary / total : 0, unit: "sessions" as const, stable, canary };
   const shares = [1 - expectedCanaryShare, expectedCanaryShare];
-  const gof = chiSquareGof([stable.decisions, canary.decisions], shares);
-  if ("insufficient" in gof) return { expectedCanaryShare, observedCanaryShare, chiSquare: 0, pValue: 1, mismatch: false };
+  const gof = chiSquareGof([stable, canary], shares);
+  if ("insufficient" in gof) return { ...base, chiSquare: 0, pValue: 1, mismatch: false };
   const cochran = shares.every((s) => s === 0 || total * s >= 5);
-  return { expectedCanaryShare, observedCanaryShare, chiSquare: gof.chiSquare, pValue: gof.pValue, mismatch: cochran && gof.pValue < SRM_ALPHA };
+  return { ...base, chiSquare: gof.chiSquare, pValue: gof.pValue, mismatch: cochran && gof.pValue < SRM_ALPHA };
 }
 
 const reported = (t: CohortTotals) => t.outcomes.success + t.outcomes.failure + t.outcomes.partial + t.outcomes.rolled_back;
 
 /**
- * Compares the canary cohort with the control (stable) cohort. `expectedCanaryShare` is the
- * configured canary share in [0, 1] for the period the totals cover: pass totals of the current
- * stage, or a decision-weighted share when the totals span stages. `bounds` are the latency
+ * Compares the canary cohort with the control (stable) cohort. `bounds` are the latency
  * histogram's upper edges in ms (latencyCounts has one more entry, the overflow bucket).
  * Task completion counts only "success" as completed; partial, failure and rolled_back are not.
  */
-export function compareCohorts(totals: { stable: CohortTotals; canary: CohortTotals }, expectedCanaryShare: number, bounds: number[]): { comparisons: Comparison[]; srm: Srm } {
-  if (!(expectedCanaryShare >= 0 && expectedCanaryShare <= 1)) throw new RangeError(`expectedCanaryShare must be in [0, 1], got ${expectedCanaryShare}`);
+export function compareCohorts(totals: { stable: CohortTotals; canary: CohortTotals }, bounds: number[]): { comparisons: Comparison[] } {
   const { stable, canary } = totals;
   return {
     comparisons: [
@@ -133,6 +137,5 @@ export function compareCohorts(totals: { stable: CohortTotals; canary: CohortTot
       rate("task_completion", canary.outcomes.success, reported(canary), stable.outcomes.success, reported(stable), true),
       latency(canary, stable, bounds),
     ],
-    srm: srm(stable, canary, expectedCanaryShare),
   };
 }

@@ -36,7 +36,7 @@ export async function evaluatorTick(db: Db, now = Date.now()): Promise<TickResul
   if (!r) return null;
   const trig = triggersOf(r.triggers);
   const totals = await windowTotals(db, r, trig, now);
-  const firing = firingTrigger(totals, trig, (now - r.startedAt.getTime()) / 1000, significantIn(totals, (r.stages as StageT[])[r.currentStage]!.percent / 100));
+  const firing = firingTrigger(totals, trig, (now - r.startedAt.getTime()) / 1000, significantIn(totals));
   if (firing) {
     const why: Because = { actor: SYSTEM.actor.name, automatic: true, reason: `automatic rollback: ${firing.message} (window ${firing.window})`, detail: { metric: firing.metric, value: firing.value, threshold: firing.threshold, window: firing.window } };
     return (await act(db, r, (tx, locked) => endIn(tx, locked, "rollback", why))) ? { action: "rollback", firing } : { action: "none" };
@@ -58,8 +58,8 @@ export async function evaluatorTick(db: Db, now = Date.now()): Promise<TickResul
  * Graduated triggers also need the difference to be significant (two-proportion z-test at
  * ALPHA from compare.ts), so a deny-rate or completion gap in a small, noisy sample waits for data.
  */
-function significantIn(totals: Record<Cohort, Totals>, share: number) {
-  const { comparisons } = compareCohorts(totals, share, [...HISTOGRAM_BOUNDS_MS]);
+function significantIn(totals: Record<Cohort, Totals>) {
+  const { comparisons } = compareCohorts(totals, [...HISTOGRAM_BOUNDS_MS]);
   const metric = { deny_rate_delta: "deny_rate", task_completion_ratio: "task_completion" } as const;
   return (m: Firing["metric"]) => {
     const name = metric[m as keyof typeof metric];

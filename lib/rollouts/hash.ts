@@ -27,7 +27,10 @@ export function routingHash(rolloutId: string, session: string): number {
 /** The session's slot in 0..9999 for this rollout. */
 export const routingSlot = (rolloutId: string, session: string): number => routingHash(rolloutId, session) % 10_000;
 
-/** Canary when the slot falls below the stage's share (percent × 100, so 0.5 % is 50 slots). */
+/** A stage's share in basis points, which is also its number of canary slots (0.5 % is 50). */
+export const shareBp = (percent: number): number => Math.round(percent * 100);
+
+/** Canary when the slot falls below the stage's share in slots. */
 export function cohortFor(rolloutId: string, session: string, percent: number): Cohort {
-  return routingSlot(rolloutId, session) < Math.round(percent * 100) ? "canary" : "stable";
+  return routingSlot(rolloutId, session) < shareBp(percent) ? "canary" : "stable";
 }

@@ -44,14 +44,34 @@ ON CONFLICT ("rolloutId", "minute", "cohort") DO UPDATE SET
     SELECT COALESCE(a, 0) + COALESCE(b, 0)
     FROM unnest(m."latencyCounts", EXCLUDED."latencyCounts") WITH ORDINALITY AS u(a, b, i) ORDER BY i)`;
 
+// A session is written once per stage: instances that both see it, or a retry after a failed
+// flush, leave the first row as it is.
+const SESSIONS_SQL = `
+INSERT INTO "RolloutSession" ("rolloutId", "shareBp", "session", "cohort")
+SELECT "rolloutId", "shareBp", "session", "cohort" FROM json_populate_recordset(NULL::"RolloutSession", $1::json)
+ON CONFLICT DO NOTHING`;
+
+interface SessionRow {
+  rolloutId: string;
+  shareBp: number;
+  session: string;
+  cohort: Cohort;
+}
+const sessionKey = (s: { rolloutId: string; shareBp: number; session: string }) => `${s.rolloutId}|${s.shareBp}|${s.session}`;
+
 /**
  * Per-instance aggregation of rollout metrics per (rollout, minute, cohort), written every second
  * with additive upserts. Recording is a few map operations, so the decision path stays free of I/O.
- * It also remembers which rollout cohort recent decisions went to, for their outcome reports.
+ * It also remembers which rollout cohort recent decisions went to, for their outcome reports, and
+ * writes each session the first time a stage routes it (RolloutSession), for the sample-ratio check.
  */
 export class RolloutMetrics {
   private pending = new Map<string, Acc>();
   private routed = new Map<string, { rolloutId: string; cohort: Cohort }>();
+  // Sessions to write at the next flush, and those this instance has already sent (bounded: a
+  // session it forgot is sent again and the insert ignores it).
+  private newSessions = new Map<string, SessionRow>();
+  private sentSessions = new Set<string>();
   private flushing: Promise<void> | null = null;
   private timer: NodeJS.Timeout;
 
@@ -71,7 +91,13 @@ export class RolloutMetrics {
     return a;
   }
 
-  recordDecision(r: { rolloutId: string; cohort: Cohort; decisionId: string; verdict: Verdict; latencyUs: number; error: boolean; now: number }): void {
+  recordDecision(r: { rolloutId: string; cohort: Cohort; decisionId: string; verdict: Verdict; latencyUs: number; error: boolean; now: number; session: string; shareBp: number }): void {
+    const key = sessionKey(r);
+    if (!this.sentSessions.has(key)) {
+      this.sentSessions.add(key);
+      if (this.sentSessions.size > RECENT_LIMIT) this.sentSessions.delete(this.sentSessions.values().next().value!);
+      this.newSessions.set(key, { rolloutId: r.rolloutId, shareBp: r.shareBp, session: r.session, cohort: r.cohort });
+    }
     const a = this.acc(r.rolloutId, r.cohort, r.now);
     a.decisions += 1;
     if (r.verdict === "allow") a.allows += 1;
@@ -96,20 +122,30 @@ export class RolloutMetrics {
 
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (this.pending.size === 0) return Promise.resolve();
+    if (this.pending.size === 0 && this.newSessions.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
     this.pending = new Map();
-    const rows = batch.map((a) => ({ ...a, minute: new Date(a.minute).toISOString() }));
-    this.flushing = this.db
-      .$executeRawUnsafe(UPSERT_SQL, JSON.stringify(rows))
-      .then(() => undefined)
-      .catch((err: unknown) => {
-        // Fold the batch back in so the next tick writes it; nothing is counted twice because
-        // the failed statement wrote nothing.
-        for (const a of batch) this.merge(a);
-        throw err;
-      })
-      .finally(() => (this.flushing = null));
+    const sessions = [...this.newSessions.values()];
+    this.newSessions = new Map();
+    // Fold what was not written back in so the next tick writes it; nothing is counted twice
+    // because a failed statement wrote nothing (and a session already written is ignored).
+    const requeueSessions = () => sessions.forEach((row) => this.newSessions.set(sessionKey(row), row));
+    this.flushing = (async () => {
+      if (batch.length) {
+        const rows = batch.map((a) => ({ ...a, minute: new Date(a.minute).toISOString() }));
+        await this.db.$executeRawUnsafe(UPSERT_SQL, JSON.stringify(rows)).catch((err: unknown) => {
+          for (const a of batch) this.merge(a);
+          requeueSessions();
+          throw err;
+        });
+      }
+      if (sessions.length) {
+        await this.db.$executeRawUnsafe(SESSIONS_SQL, JSON.stringify(sessions)).catch((err: unknown) => {
+          requeueSessions();
+          throw err;
+        });
+      }
+    })().finally(() => (this.flushing = null));
     return this.flushing;
   }
 
@@ -121,14 +157,16 @@ export class RolloutMetrics {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    for (let attempt = 0; attempt < 3 && (this.flushing || this.pending.size); attempt++) {
+    for (let attempt = 0; attempt < 3 && (this.flushing || this.pending.size || this.newSessions.size); attempt++) {
       await this.flush().catch((e) => console.error("[rollout-metrics] final flush failed", (e as Error).message));
     }
   }
 }
 
-/** Deletes buckets older than the retention period; returns how many went. */
+/** Deletes buckets (and routed sessions) older than the retention period; returns how many buckets went. */
 export async function sweepMetricBuckets(db: Db, now = Date.now()): Promise<number> {
-  const { count } = await db.metricBucket.deleteMany({ where: { minute: { lt: new Date(now - RETENTION_DAYS * 86_400_000) } } });
+  const cutoff = new Date(now - RETENTION_DAYS * 86_400_000);
+  const { count } = await db.metricBucket.deleteMany({ where: { minute: { lt: cutoff } } });
+  await db.rolloutSession.deleteMany({ where: { firstSeen: { lt: cutoff } } });
   return count;
 }

@@ -217,10 +217,49 @@ describe("routing and metrics", () => {
     assert.deepEqual(Object.keys(row).sort(), ["allows", "cohort", "decisions", "denies", "errors", "minute", "outcomes", "p50Ms", "p95Ms", "p99Ms", "pendings"]);
     assert.deepEqual(m.body.comparisons.map((x: { metric: string }) => x.metric), ["deny_rate", "error_rate", "task_completion", "latency"]);
     assert.equal(m.body.srm.expectedCanaryShare, 0.5);
+    // One session each, however many decisions each made.
+    assert.deepEqual([m.body.srm.unit, m.body.srm.canary, m.body.srm.stable], ["sessions", 1, 1]);
     assert.deepEqual(m.body.stages.map((s: { status: string }) => s.status), ["current", "pending"]);
     assert.ok(m.body.stages[0].criteria.some((x: { name: string; met: boolean }) => x.name === "min_duration_sec" && !x.met));
     assert.deepEqual(m.body.events.map((e: { kind: string }) => e.kind), ["start"]);
     await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done testing" });
+  });
+
+  it("the split check counts the sessions a stage routed, once each, not their decisions", async () => {
+    const id = await cs([{ op: "set", key: "tools.search_kb.description", value: "Search (split check)" }]);
+    const start = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 80, minDurationSec: 3600 }, { percent: 100 }], reason: "split check" });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    const rid = start.body.id as string;
+    await synced();
+    try {
+      // Six canary sessions with 40 decisions each and six control sessions with one: 240 of 246
+      // decisions on the canary, which a check on decisions reads as a gross mismatch.
+      const canary = Array.from({ length: 6 }, (_, i) => sessionIn(rid, 50, "canary", `split-c${i}`));
+      const stable = Array.from({ length: 6 }, (_, i) => sessionIn(rid, 50, "stable", `split-s${i}`));
+      for (const session of canary) for (let k = 0; k < 40; k++) assert.equal((await support.decide({ ...S, session, tool: "search_kb" })).cohort, "canary");
+      await api.dp.metrics.flush();
+      for (const session of stable) assert.equal((await support.decide({ ...S, session, tool: "search_kb" })).cohort, "stable");
+      // A session seen again after its row was written is not counted twice.
+      await support.decide({ ...S, session: canary[0]!, tool: "search_kb" });
+      await api.dp.metrics.flush();
+
+      const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics?minutes=60`);
+      assert.deepEqual([m.body.totals.canary.decisions, m.body.totals.stable.decisions], [241, 6]);
+      assert.deepEqual({ unit: m.body.srm.unit, canary: m.body.srm.canary, stable: m.body.srm.stable, share: m.body.srm.observedCanaryShare, mismatch: m.body.srm.mismatch }, { unit: "sessions", canary: 6, stable: 6, share: 0.5, mismatch: false });
+      assert.equal(await store.prisma.rolloutSession.count({ where: { rolloutId: rid } }), 12);
+
+      // The next stage counts its own sessions from zero.
+      assert.equal((await editor("POST", `/api/v1/admin/rollouts/${rid}/advance`, { reason: "next" })).status, 200);
+      await synced();
+      const next = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics?minutes=60`);
+      assert.deepEqual([next.body.srm.expectedCanaryShare, next.body.srm.canary, next.body.srm.stable], [0.8, 0, 0]);
+      const again = await support.decide({ ...S, session: stable[0]!, tool: "search_kb" });
+      await api.dp.metrics.flush();
+      const after = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics?minutes=60`);
+      assert.deepEqual([after.body.srm.canary, after.body.srm.stable], again.cohort === "canary" ? [1, 0] : [0, 1]);
+    } finally {
+      await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done testing" });
+    }
   });
 
   it("an evaluation that throws for a rollout cohort counts as an error and answers from the tool's failsafe", async () => {
@@ -249,15 +288,17 @@ describe("routing and metrics", () => {
     await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done" });
   });
 
-  it("keeps metric buckets 30 days: the sweep deletes older ones only", async () => {
+  it("keeps metric buckets and routed sessions 30 days: the sweep deletes older ones only", async () => {
     const r = await store.prisma.rollout.findFirstOrThrow();
     const day = 86_400_000;
     const now = Date.now();
     await store.prisma.metricBucket.createMany({
       data: [31, 29].map((age) => ({ rolloutId: r.id, minute: new Date(Math.floor((now - age * day) / 60_000) * 60_000), cohort: "stable", decisions: age, latencyCounts: [] })),
     });
+    await store.prisma.rolloutSession.createMany({ data: [31, 29].map((age) => ({ rolloutId: r.id, shareBp: 1, session: `sweep-${age}`, cohort: "stable", firstSeen: new Date(now - age * day) })) });
     assert.equal(await sweepMetricBuckets(store.prisma, now), 1);
     const left = await store.prisma.metricBucket.findMany({ where: { rolloutId: r.id, minute: { lt: new Date(now - day) } } });
     assert.deepEqual(left.map((b) => b.decisions), [29]);
+    assert.deepEqual((await store.prisma.rolloutSession.findMany({ where: { rolloutId: r.id, shareBp: 1 } })).map((x) => x.session), ["sweep-29"]);
   });
 });

@@ -4,7 +4,7 @@ import type { SnapshotSource } from "@/lib/dataplane/snapshot-holder";
 import { compile, type Snapshot } from "@/lib/policy/compile";
 import { PolicyDocument } from "@/lib/policy/document";
 import { evaluate, type Cohort, type DecisionRequest, type Evaluation } from "@/lib/policy/evaluate";
-import { cohortFor } from "@/lib/rollouts/hash";
+import { cohortFor, shareBp } from "@/lib/rollouts/hash";
 import type { StageT } from "@/lib/rollouts/schemas";
 
 /** The active rollout as the snapshot endpoint publishes it (`SnapshotSource.rollout`). */
@@ -48,16 +48,19 @@ export interface Routed {
   snapshot: Snapshot;
   cohort: Cohort;
   rolloutId: string | null;
+  /** The active stage's share in basis points (0 without a rollout): which stage routed it. */
+  shareBp: number;
 }
 
 /** Picks the session's cohort and its snapshot; without an active rollout everyone is stable. */
 export function route(dp: DataPlane, session: string): Routed {
   const canary = dp.holder.canary;
   const stable = dp.holder.current;
-  if (!canary) return { snapshot: stable, cohort: "stable", rolloutId: null };
+  if (!canary) return { snapshot: stable, cohort: "stable", rolloutId: null, shareBp: 0 };
+  const bp = shareBp(canary.percent);
   return cohortFor(canary.id, session, canary.percent) === "canary"
-    ? { snapshot: canary.snapshot, cohort: "canary", rolloutId: canary.id }
-    : { snapshot: stable, cohort: "stable", rolloutId: canary.id };
+    ? { snapshot: canary.snapshot, cohort: "canary", rolloutId: canary.id, shareBp: bp }
+    : { snapshot: stable, cohort: "stable", rolloutId: canary.id, shareBp: bp };
 }
 
 /**

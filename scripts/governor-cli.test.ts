@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { after, before, describe, it } from "node:test";
+import { promisify } from "node:util";
+import { startApiServer } from "@/lib/test/api-server";
+import { openTestStore, type TestStore } from "@/lib/test/store";
+import { seedWorld, type World } from "@/lib/test/world";
+
+// The incident CLI as an on-call engineer runs it: a real process against the real admin API.
+
+let store: TestStore;
+let world: World;
+let api: Awaited<ReturnType<typeof startApiServer>>;
+
+before(async () => {
+  store = await openTestStore();
+  world = await seedWorld(store);
+  api = await startApiServer(store);
+});
+after(async () => {
+  await api.close();
+  await store.close();
+});
+
+async function cli(args: string[], token: string | null = world.tokens.operator) {
+  const { GOVERNOR_TOKEN: _unset, ...env } = process.env;
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/governor-cli.ts", ...args], {
+      env: { ...env, GOVERNOR_URL: api.url, ...(token ? { GOVERNOR_TOKEN: token } : {}) },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+const active = async () => (await store.prisma.runtimeControl.findMany()).map((c) => `${c.control}:${c.target}`).sort();
+
+describe("npm run governor (the incident CLI)", () => {
+  it("refuses a kill whose tool the policy does not name, exit 1, telling how to force it, and stops nothing", async () => {
+    const r = await cli(["kill", "--tool", "refund_paymnet", "--reason", "INC-9"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /Governor refused \(400\): target: "refund_paymnet" is not a tool in the live policy/);
+    assert.match(r.stderr, /Known tools: .*refund_payment/);
+    assert.match(r.stderr, /Add --force to stop it anyway/);
+    assert.deepEqual(await active(), []);
+  });
+
+  it("kills a tool, shows it in status, and recovers it", async () => {
+    const kill = await cli(["kill", "--tool", "refund_payment", "--reason", "INC-9: refunds misfiring"]);
+    assert.equal(kill.code, 0, kill.stderr);
+    assert.match(kill.stdout, /^Stopped \(tool_kill refund_payment\); generation \d+\.$/m);
+    assert.deepEqual(await active(), ["tool_kill:refund_payment"]);
+    const status = await cli(["status"]);
+    assert.match(status.stdout, /^ACTIVE {2}tool_kill refund_payment {2}since \S+ by oncall: INC-9: refunds misfiring$/m);
+    const recover = await cli(["recover", "--tool", "refund_payment", "--reason", "fix deployed"]);
+    assert.equal(recover.code, 0, recover.stderr);
+    assert.match(recover.stdout, /^Recovered \(tool_kill refund_payment\);/m);
+    assert.equal((await cli(["status"])).stdout.trim(), "No runtime control is active.");
+  });
+
+  it("--force stops a name the policy does not have yet", async () => {
+    const r = await cli(["kill", "--tool", "export_report", "--force", "--reason", "before the release"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(await active(), ["tool_kill:export_report"]);
+    assert.equal((await cli(["recover", "--tool", "export_report", "--reason", "released"])).code, 0);
+  });
+
+  it("answers misuse with exit 2 and says what is wrong, before calling Governor", async () => {
+    const two = await cli(["kill", "--tool", "a", "--agent", "b"]);
+    assert.deepEqual([two.code, two.stderr.trim()], [2, "Give at most one of --tool, --agent, --tenant (got --tool, --agent)."]);
+    const noToken = await cli(["status"], null);
+    assert.equal(noToken.code, 2);
+    assert.match(noToken.stderr, /GOVERNOR_TOKEN is not set/);
+    const viewer = await cli(["kill", "--reason", "x"], world.tokens.viewer);
+    assert.equal(viewer.code, 1);
+    assert.match(viewer.stderr, /Governor refused \(403\)/);
+    assert.deepEqual(await active(), []);
+  });
+});

@@ -42,8 +42,9 @@ test("oncall presses the kill switch: every tool is denied, every page shows the
   const explanation = dialog.getByText(/is a deny with primitive/);
   await expect(explanation).toBeVisible();
   expect(await explanation.evaluate((p) => p.scrollWidth <= p.clientWidth && getComputedStyle(p).whiteSpace !== "nowrap")).toBe(true);
+  // Typed reason, then Enter: what someone does in a hurry.
   await dialog.getByLabel("Reason (optional)").fill("e2e incident drill");
-  await dialog.getByRole("button", { name: "Stop all agents" }).click();
+  await dialog.getByLabel("Reason (optional)").press("Enter");
   await expect(page.getByTestId("control-banner")).toContainText("Global kill switch");
 
   await expect.poll(async () => (await decideAll()).map((d) => `${d.decision}:${d.primitive}`), { timeout: 2000 }).toEqual(Array(CALLS.length).fill("deny:kill_switch"));

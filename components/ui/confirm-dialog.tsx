@@ -3,7 +3,11 @@
 import { useEffect, useId, useRef, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 
-/** A modal confirm step for dangerous actions; native <dialog> gives focus trapping and Escape. */
+/**
+ * A modal confirm step for dangerous actions; native <dialog> gives focus trapping and Escape.
+ * Enter in one of its fields (a kill's reason, say) confirms, as people expect. Not a <form>:
+ * some dialogs are declared inside the form they confirm, and forms must not nest.
+ */
 export function ConfirmDialog(props: {
   open: boolean;
   title: string;
@@ -28,6 +32,12 @@ export function ConfirmDialog(props: {
       onCancel={(e) => {
         e.preventDefault();
         props.onCancel();
+      }}
+      onKeyDown={(e) => {
+        // preventDefault also keeps Enter from submitting a form the dialog is declared in.
+        if (e.key !== "Enter" || e.nativeEvent.isComposing || !(e.target instanceof HTMLInputElement)) return;
+        e.preventDefault();
+        if (!props.pending) props.onConfirm();
       }}
       aria-labelledby={titleId}
       // A dialog inherits text styles from where it is declared: the kill switch's sits in the

@@ -45,6 +45,6 @@ export async function assertKnownTarget(tx: Tx, control: ControlKind, target: st
   const noun = KIND_NOUN[kind];
   const names = [...known].sort();
   const listed = names.length === 0 ? `There are no ${noun}s to stop.` : `Known ${noun}s: ${names.slice(0, LIST_AT_MOST).join(", ")}${names.length > LIST_AT_MOST ? `, and ${names.length - LIST_AT_MOST} more` : ""}.`;
-  const message = `is not a ${noun} in ${sources.join(" or ") || "any policy version"}, so stopping it would stop nothing. ${listed} Send "force": true to stop it anyway (for example ahead of the policy change that adds it).`;
+  const message = `is not ${noun === "agent" ? "an" : "a"} ${noun} in ${sources.join(" or ") || "any policy version"}, so stopping it would stop nothing. ${listed} Send "force": true to stop it anyway (for example ahead of the policy change that adds it).`;
   throw new AppError("validation_failed", `target: "${target}" ${message}`, { fields: [{ path: "target", message }] });
 }

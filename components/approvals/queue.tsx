@@ -40,14 +40,14 @@ export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
       <FilterBar value={filter} onChange={setFilter} statuses={STATUSES} />
       <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
         <p className="text-slate-600 dark:text-slate-400" data-testid="queue-count">
-          {list.data ? `${(pendingView ? (list.data.waiting ?? rows.length) : rows.length).toLocaleString("en-US")} ${pendingView ? "waiting" : "shown"}` : ""}
+          {list.data ? `${(pendingView ? (list.data.waiting ?? rows.length) : rows.length).toLocaleString("en-US")}${pendingView && list.data.waitingCapped ? "+" : ""} ${pendingView ? "waiting" : "shown"}` : ""}
           {pendingView ? " · riskiest first, then longest waiting" : " · newest first"}
         </p>
         <LiveStatus query={list} />
       </div>
       {pendingView && list.data?.waiting !== undefined && list.data.waiting > rows.length ? (
         <p role="note" data-testid="queue-partial" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-200">
-          Showing {rows.length.toLocaleString("en-US")} of {list.data.waiting.toLocaleString("en-US")}: the {QUEUE_END} that expire soonest and the {QUEUE_END} newest, riskiest first. Narrow by tool, agent or tenant to reach the others.
+          Showing {rows.length.toLocaleString("en-US")} of {list.data.waiting.toLocaleString("en-US")}{list.data.waitingCapped ? "+" : ""}: the {QUEUE_END} that expire soonest and the {QUEUE_END} newest, riskiest first. Narrow by tool, agent or tenant to reach the others.
         </p>
       ) : null}
       <RiskExplainer />

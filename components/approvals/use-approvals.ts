@@ -13,7 +13,7 @@ export function useApprovalList(filter: RequestFilter) {
   return useQuery({
     queryKey: ["approvals", filter],
     // `waiting` comes with view=queue: all pending requests that match, not only those sent.
-    queryFn: () => api<{ requests: ActionRequest[]; waiting?: number }>(approvalsPath(filter)),
+    queryFn: () => api<{ requests: ActionRequest[]; waiting?: number; waitingCapped?: boolean }>(approvalsPath(filter)),
     refetchInterval: LIVE_MS,
   });
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import { QUEUE_END } from "@/lib/approvals/queue-size";
+import { QUEUE_END, WAITING_CAP } from "@/lib/approvals/queue-size";
 import { startApiServer } from "@/lib/test/api-server";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 import { seedWorld, type World } from "@/lib/test/world";
@@ -40,7 +40,7 @@ function request(i: number, extra: Record<string, unknown> = {}) {
 
 async function get(path: string) {
   const res = await fetch(`${api.url}${path}`, { headers: { authorization: `Bearer ${world.tokens.reviewer}` } });
-  return { status: res.status, body: (await res.json()) as { requests: { id: string; status: string }[]; waiting?: number; error?: { message: string } } };
+  return { status: res.status, body: (await res.json()) as { requests: { id: string; status: string }[]; waiting?: number; waitingCapped?: boolean; error?: { message: string } } };
 }
 
 before(async () => {
@@ -68,6 +68,7 @@ describe("the reviewers' queue (GET /api/v1/admin/approvals?view=queue)", () => 
     const { status, body } = await get("/api/v1/admin/approvals?view=queue");
     assert.equal(status, 200);
     assert.equal(body.waiting, expected.length);
+    assert.equal(body.waitingCapped, false);
     assert.deepEqual(body.requests.map((r) => r.id).sort(), [...expected].sort());
     assert.ok(body.requests.every((r) => r.status === "pending"));
   });
@@ -104,6 +105,18 @@ describe("the reviewers' queue (GET /api/v1/admin/approvals?view=queue)", () => 
     assert.equal(body.waiting, expected);
     assert.ok(body.requests.every((r) => r.id.length > 0) && body.requests.length > 0);
     assert.ok((await store.prisma.actionRequest.findMany({ where: { id: { in: body.requests.map((r) => r.id) } }, select: { tool: true } })).every((r) => r.tool === "drop_table"));
+  });
+
+  it(`counts up to ${WAITING_CAP.toLocaleString("en-US")} and then says there are more`, async () => {
+    const before = await store.prisma.actionRequest.count({ where: { status: "pending", expiresAt: { gt: new Date() } } });
+    const more = WAITING_CAP + 1 - before;
+    for (let i = 0; i < more; i += 5000) {
+      await store.prisma.actionRequest.createMany({
+        data: Array.from({ length: Math.min(5000, more - i) }, (_, k) => ({ ...request(5000 + i + k), expiresAt: new Date(T0 + 24 * 60 * MIN) })),
+      });
+    }
+    const { body } = await get("/api/v1/admin/approvals?view=queue");
+    assert.deepEqual([body.waiting, body.waitingCapped, body.requests.length], [WAITING_CAP, true, 2 * QUEUE_END]);
   });
 
   it("refuses what the queue cannot show with a 400 naming the field", async () => {

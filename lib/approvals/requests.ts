@@ -3,7 +3,7 @@ import type { Db } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { DecisionRequest, Evaluation } from "@/lib/policy/evaluate";
 import { requestOpener } from "@/lib/approvals/request-batch";
-import { QUEUE_END } from "@/lib/approvals/queue-size";
+import { QUEUE_END, WAITING_CAP } from "@/lib/approvals/queue-size";
 
 export interface RequestOrigin {
   decisionId: string;
@@ -66,19 +66,22 @@ export async function listActionRequests(db: Db, filter: RequestFilter) {
  * The reviewers' queue: every pending request that has not expired, when there are at most
  * 2 × QUEUE_END; otherwise the QUEUE_END that expire soonest (the ones a reviewer would lose)
  * and the QUEUE_END newest (a risky request that just arrived), with `waiting`, the number of
- * all that match. The newest 200 alone, as the list gives, hid a backlog's oldest requests
- * until they expired unseen. The console ranks what it gets by risk (components/approvals/risk.ts).
+ * all that match up to WAITING_CAP (`waitingCapped` when there are more). The newest 200 alone,
+ * as the list gives, hid a backlog's oldest requests until they expired unseen. The console
+ * ranks what it gets by risk (components/approvals/risk.ts).
  */
 export async function pendingQueue(db: Db, filter: Omit<RequestFilter, "status" | "before">, now = new Date()) {
   const where = { ...requestWhere(filter), status: "pending", expiresAt: { gt: now } };
-  const waiting = await db.actionRequest.count({ where });
+  const counted = await db.actionRequest.count({ where, take: WAITING_CAP + 1 });
+  const waiting = Math.min(counted, WAITING_CAP);
+  const waitingCapped = counted > WAITING_CAP;
   if (waiting <= 2 * QUEUE_END) {
     // Bounded all the same: more may have arrived since the count.
     const requests = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: 2 * QUEUE_END });
-    return { requests, waiting };
+    return { requests, waiting, waitingCapped };
   }
   const expiring = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: QUEUE_END });
   const newest = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: QUEUE_END });
   const seen = new Set(expiring.map((r) => r.id));
-  return { requests: [...expiring, ...newest.filter((r) => !seen.has(r.id))], waiting };
+  return { requests: [...expiring, ...newest.filter((r) => !seen.has(r.id))], waiting, waitingCapped };
 }

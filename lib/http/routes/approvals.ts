@@ -28,8 +28,8 @@ export const APPROVAL_ROUTES: Route[] = [
     handler: async ({ store, url }) => {
       const q = parseInput(ListQuery, Object.fromEntries(url.searchParams));
       if (q.view === "queue") {
-        const { requests, waiting } = await pendingQueue(store.prisma, q);
-        return { requests: requests.map((r) => ({ ...r, ...requestStatus(r) })), waiting };
+        const { requests, waiting, waitingCapped } = await pendingQueue(store.prisma, q);
+        return { requests: requests.map((r) => ({ ...r, ...requestStatus(r) })), waiting, waitingCapped };
       }
       const rows = await listActionRequests(store.prisma, q);
       return { requests: rows.map((r) => ({ ...r, ...requestStatus(r) })) };

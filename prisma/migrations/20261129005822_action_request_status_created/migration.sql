@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "ActionRequest_status_createdAt_idx" ON "ActionRequest"("status", "createdAt");

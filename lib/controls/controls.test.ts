@@ -89,6 +89,8 @@ describe("targets that nothing names", () => {
     const forced = await kill({ control: "tool_kill", target: "export_report", force: true });
     assert.equal(forced.status, 200);
     assert.ok((await controlsNow()).includes("tool_kill:export_report"));
+    const audited = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "control.activate", target: "control:tool_kill:export_report" }, orderBy: { seq: "desc" } });
+    assert.deepEqual(audited.after, { control: "tool_kill", target: "export_report", active: true, forced: true });
     const lifted = await post(world.tokens.operator, "/api/v1/admin/controls", { control: "tool_kill", target: "export_report", active: false });
     assert.equal(lifted.status, 200);
     assert.ok(!(await controlsNow()).includes("tool_kill:export_report"));

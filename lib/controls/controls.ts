@@ -79,7 +79,8 @@ export async function setControl(opts: { db: Db; principal: Principal; input: Se
         action: input.active ? "control.activate" : "control.deactivate",
         target: `control:${input.control}${target ? `:${target}` : ""}`,
         before: before ? toControlState(before) : null,
-        after: input.active ? { control: input.control, target, active: true } : null,
+        // A forced kill may name something no policy has: the evidence says it was deliberate.
+        after: input.active ? { control: input.control, target, active: true, ...(input.force ? { forced: true } : {}) } : null,
         reason: input.reason,
       },
     };

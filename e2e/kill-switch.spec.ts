@@ -94,6 +94,23 @@ test("oncall stops one tool from the Controls page and resumes it", async ({ bro
   await expect(page.getByTestId("control-banner")).toHaveCount(0);
 });
 
+test("a kill on a name the policy does not have is refused unless forced, and a forced one is listed and resumable", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "oncall");
+  const typo = await page.request.post("/api/v1/admin/controls", { headers: { origin: BASE }, data: { control: "tool_kill", target: "send_emial", active: true } });
+  expect(typo.status()).toBe(400);
+  expect((await typo.json()).error.message).toContain("Known tools:");
+  const forced = await page.request.post("/api/v1/admin/controls", { headers: { origin: BASE }, data: { control: "tool_kill", target: "export_report", active: true, force: true, reason: "e2e: ahead of the release" } });
+  expect(forced.status()).toBe(200);
+  await page.goto("/controls");
+  const row = page.getByTestId("kills-tool_kill").getByRole("listitem").filter({ hasText: "export_report" });
+  await expect(row).toContainText("not in the live policy");
+  await expect(row).toContainText("stopped by oncall");
+  await row.getByRole("button", { name: "Resume export_report" }).click();
+  await expect(page.getByTestId("kills-tool_kill")).not.toContainText("export_report");
+  await expect(page.getByTestId("control-banner")).toHaveCount(0);
+});
+
 test("when the controls cannot be read, the Controls page says their state is unknown rather than showing them off", async ({ browser }) => {
   const page = await newClient(browser);
   await login(page, "oncall");

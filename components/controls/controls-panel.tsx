@@ -40,10 +40,17 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
 
   const active = useMemo(() => new Map((controls.data?.controls ?? []).map((c) => [`${c.control}:${c.target}`, c])), [controls.data]);
   const doc = policy.data?.version?.document;
+  // The policy's names, plus any name a kill is active on that the policy does not have (a kill
+  // forced ahead of a policy change, or one left after the policy dropped the name), so every
+  // active kill can be seen and resumed here.
+  const withKilled = (control: string, names: string[]) => {
+    const extra = (controls.data?.controls ?? []).filter((c) => c.control === control && c.target && !names.includes(c.target)).map((c) => c.target);
+    return { names: [...names, ...extra], outside: new Set(extra) };
+  };
   const groups = [
-    { title: "Tools", control: "tool_kill", names: Object.keys(doc?.tools ?? {}) },
-    { title: "Agents", control: "agent_kill", names: Object.keys(doc?.agents ?? {}) },
-    { title: "Tenants", control: "tenant_kill", names: Object.keys(doc?.tenants ?? {}) },
+    { title: "Tools", control: "tool_kill", ...withKilled("tool_kill", Object.keys(doc?.tools ?? {})) },
+    { title: "Agents", control: "agent_kill", ...withKilled("agent_kill", Object.keys(doc?.agents ?? {})) },
+    { title: "Tenants", control: "tenant_kill", ...withKilled("tenant_kill", Object.keys(doc?.tenants ?? {})) },
   ];
   const q = search.trim().toLowerCase();
   // React Query keeps the last good answer when a refetch fails: that state is shown, marked stale.
@@ -128,7 +135,10 @@ export function ControlsPanel({ canWrite, canManageSettings }: { canWrite: boole
                     return (
                       <li key={name} className="flex items-start gap-2 py-2">
                         <div className="flex-1">
-                          <div className="font-mono text-sm font-medium">{name}</div>
+                          <div className="font-mono text-sm font-medium">
+                            {name}
+                            {g.outside.has(name) && <span className="ml-2 font-sans text-xs font-normal text-slate-500 dark:text-slate-400">not in the live policy</span>}
+                          </div>
                           <div className="text-xs">{stateText(c, known)}</div>
                         </div>
                         {canWrite && known && (c ? (

@@ -45,7 +45,8 @@ export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
         </p>
         <LiveStatus query={list} />
       </div>
-      {pendingView && list.data?.waiting !== undefined && list.data.waiting > rows.length ? (
+      {/* Only when the server split the queue: a request that expired on the way is not "the others". */}
+      {pendingView && list.data?.waiting !== undefined && list.data.waiting > 2 * QUEUE_END ? (
         <p role="note" data-testid="queue-partial" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-700/60 dark:bg-amber-950/40 dark:text-amber-200">
           Showing {rows.length.toLocaleString("en-US")} of {list.data.waiting.toLocaleString("en-US")}{list.data.waitingCapped ? "+" : ""}: the {QUEUE_END} that expire soonest and the {QUEUE_END} newest, riskiest first. Narrow by tool, agent or tenant to reach the others.
         </p>

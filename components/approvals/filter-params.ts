@@ -1,13 +1,10 @@
 // The approval list's filter, shared by the server pages (which read it from the address) and
 // the client components (which send it to the API). No "use client": server code calls it.
 
-export interface RequestFilter {
-  status?: string;
-  tool?: string;
-  agent?: string;
-  tenant?: string;
-  q?: string;
-  before?: string;
+// The list's filter as the domain defines it (a type only: nothing of the store reaches the client).
+import type { RequestFilter as ListFilter } from "@/lib/approvals/requests";
+
+export interface RequestFilter extends ListFilter {
   /** "queue": the reviewers' queue, which also reports how many requests are waiting. */
   view?: "queue";
 }

@@ -3,17 +3,23 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { utc } from "@/components/approvals/format";
+import { AccessMatrix } from "@/components/agents/access-matrix";
+import { AgentStatus } from "@/components/agents/agent-status";
 import { AgreementFigures } from "@/components/agents/agreement-figures";
 import { StageBadge } from "@/components/agents/stage-badge";
 import { pct, type AgentDetail as Detail, type Stage } from "@/components/agents/types";
+import { DecisionActivity } from "@/components/overview/decision-activity";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { useToast } from "@/components/ui/toast";
 import { api } from "@/lib/client/api";
 
-/** One agent: its adoption stage, the figures that justify a promotion, and who moved it when. */
-export function AgentDetail({ name, canChange }: { name: string; canChange: boolean }) {
+/**
+ * One agent: whether it runs and what it is doing now, what it may call, its adoption stage, the
+ * figures that justify a promotion, and who moved it when.
+ */
+export function AgentDetail({ name, canChange, canStop }: { name: string; canChange: boolean; canStop: boolean }) {
   const qc = useQueryClient();
   const toast = useToast();
   const reasonId = useId();
@@ -34,10 +40,13 @@ export function AgentDetail({ name, canChange }: { name: string; canChange: bool
   });
   if (q.isPending) return <p role="status" className="text-sm text-slate-500">Loading {name}…</p>;
   if (q.error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">Could not load agent {name}: {q.error.message}</p>;
-  const { agent, agreement, blast, history } = q.data;
+  const { agent, agreement, blast, history, access, recent } = q.data;
   const next: Stage = agent.stage === "advisory" ? "enforced" : "advisory";
   return (
     <div className="space-y-6">
+      <AgentStatus agent={agent.id} recent={recent} canWrite={canStop} />
+      <DecisionActivity agent={agent.id} />
+      <AccessMatrix agent={agent.id} access={access} />
       <Card title="Stage">
         <div className="flex flex-wrap items-center gap-3">
           <StageBadge stage={agent.stage} />

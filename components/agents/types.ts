@@ -1,3 +1,8 @@
+import type { LiveAccess } from "@/lib/agents/live-access";
+import type { RecentActivity } from "@/lib/agents/recent";
+
+export type { RecentActivity };
+
 export type Stage = "advisory" | "enforced";
 export interface VerdictCounts {
   run: number;
@@ -24,6 +29,16 @@ export interface AgentDetail {
   agreement: Agreement | null;
   blast: ErrorSummary;
   history: { at: string; by: string; from: string | null; to: string | null; reason: string | null }[];
+  access: LiveAccess;
+  recent: RecentActivity;
+}
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  description: string;
+  stage: Stage;
+  recent: RecentActivity;
 }
 
 export const pct = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? "—" : `${(x * 100).toFixed(digits)}%`);

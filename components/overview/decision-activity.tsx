@@ -28,12 +28,15 @@ function clock(iso: string, withDate: boolean): string {
   return withDate ? d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }) : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-/** Live decision traffic: verdicts over time and what refused most, refreshed every 5 s. */
-export function DecisionActivity() {
+/**
+ * Live decision traffic: verdicts over time and what refused most, refreshed every 5 s. With
+ * `agent`, only that agent's decisions (the agent page).
+ */
+export function DecisionActivity({ agent }: { agent?: string } = {}) {
   const [minutes, setMinutes] = useState<number>(15);
   const q = useQuery({
-    queryKey: ["decision-activity", minutes],
-    queryFn: () => api<Activity>(`/api/v1/admin/decisions/activity?minutes=${minutes}`),
+    queryKey: ["decision-activity", minutes, agent ?? null],
+    queryFn: () => api<Activity>(`/api/v1/admin/decisions/activity?minutes=${minutes}${agent ? `&agent=${encodeURIComponent(agent)}` : ""}`),
     refetchInterval: 5000,
   });
   const data = q.data;
@@ -41,7 +44,7 @@ export function DecisionActivity() {
   return (
     <Card>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
-        <h2 className="text-sm font-semibold text-slate-700 dark:text-slate-300">Decisions</h2>
+        <h2 className="text-sm font-semibold text-slate-700 dark:text-slate-300">{agent ? `Decisions by ${agent}` : "Decisions"}</h2>
         <div role="group" aria-label="Time range" className="inline-flex overflow-hidden rounded-md border border-slate-200 text-xs font-medium dark:border-slate-700">
           {RANGES.map((r) => (
             <button
@@ -59,8 +62,8 @@ export function DecisionActivity() {
       {q.isPending && <div className="h-64 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading decisions" />}
       {q.isError && <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">Could not load decisions: {q.error.message}</p>}
       {data && total === 0 && (
-        <EmptyState title="No decisions in this range">
-          Agents ask Governor before each tool call with <code>POST /api/v1/decide</code> or the SDK. Try <code>npm run simulate</code> to see traffic here.
+        <EmptyState title={agent ? `${agent} asked nothing in this range` : "No decisions in this range"}>
+          {agent ? <>A wider range shows older traffic. An agent asks before each tool call with <code>POST /api/v1/decide</code> or the SDK, with a token an admin creates on the Admin page.</> : <>Agents ask Governor before each tool call with <code>POST /api/v1/decide</code> or the SDK. Try <code>npm run simulate</code> to see traffic here.</>}
         </EmptyState>
       )}
       {data && total > 0 && (

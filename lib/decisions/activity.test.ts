@@ -78,5 +78,36 @@ describe("decision activity", () => {
   it("refuses a range out of bounds, naming the field", () => {
     assert.throws(() => parseInput(ActivityQuery, { minutes: "0" }), (e: unknown) => e instanceof AppError && /minutes: must be at least 1/.test(e.message));
     assert.throws(() => parseInput(ActivityQuery, { minutes: "5000" }), (e: unknown) => e instanceof AppError && /minutes/.test(e.message));
+    assert.throws(() => parseInput(ActivityQuery, { agent: "" }), (e: unknown) => e instanceof AppError && /agent: must not be empty/.test(e.message));
+    assert.throws(() => parseInput(ActivityQuery, { agent: "x".repeat(129) }), (e: unknown) => e instanceof AppError && /agent: must be at most 128/.test(e.message));
+  });
+
+  it("counts only one agent's decisions when asked (the agent page)", async () => {
+    // A day later than the other fixtures, so their ranges do not overlap.
+    const later = new Date(NOW.getTime() + 86_400_000);
+    const at = (id: number, agentId: string, decision: string, tool: string, primitive: string | null, failsafe = false): DecisionRecord => ({
+      ...record(id, 0, decision, tool, primitive, failsafe),
+      at: new Date(later.getTime() - 30_000),
+      agentId,
+    });
+    const log = new DecisionLogWriter(store.prisma);
+    log.push(at(101, "ops-bot", "deny", "restart_service", "blast_radius"));
+    log.push(at(102, "ops-bot", "allow", "restart_service", null, true));
+    log.push(at(103, "support-bot", "deny", "send_email", "rate_limit"));
+    log.push(at(104, "support-bot", "allow", "search_kb", null));
+    log.push(at(105, "support-bot", "pending", "refund_payment", "approval"));
+    await log.close();
+
+    const ops = await decisionActivity(store.prisma, { minutes: 15, agent: "ops-bot" }, later);
+    assert.deepEqual(ops.totals, { allow: 1, deny: 1, pending: 0, failsafe: 1 });
+    assert.deepEqual(ops.denyPrimitives, [{ primitive: "blast_radius", count: 1 }]);
+    assert.deepEqual(ops.deniedTools, [{ tool: "restart_service", count: 1 }]);
+    const bucketed = ops.buckets.reduce((n, b) => n + b.allow + b.deny + b.pending, 0);
+    assert.equal(bucketed, 2, "the chart's buckets hold only ops-bot's decisions");
+
+    const everyone = await decisionActivity(store.prisma, { minutes: 15 }, later);
+    assert.deepEqual(everyone.totals, { allow: 2, deny: 2, pending: 1, failsafe: 1 });
+    const nobody = await decisionActivity(store.prisma, { minutes: 15, agent: "no-such-bot" }, later);
+    assert.deepEqual(nobody.totals, { allow: 0, deny: 0, pending: 0, failsafe: 0 });
   });
 });

@@ -7,7 +7,7 @@ export const metadata: Metadata = { title: "Agents" };
 export default function AgentsPage() {
   return (
     <>
-      <PageHeader title="Agents" description="Each agent is advisory (verdicts recorded, not binding) or enforced. Open an agent to see how its advisory verdicts compared with human decisions before promoting it." />
+      <PageHeader title="Agents" description="Every agent the registry knows: whether it runs, what it asked for in the last 15 minutes, and whether its verdicts bind (enforced) or are only recorded (advisory). Open one for its traffic, what it may call per tenant, and a stop button." />
       <AgentsList />
     </>
   );

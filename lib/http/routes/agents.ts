@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { liveAccess } from "@/lib/agents/live-access";
+import { RECENT_MINUTES, recentActivity } from "@/lib/agents/recent";
 import { StageInput, setAgentStage, stageHistory } from "@/lib/agents/stage";
 import { advisoryAgreement, blastCalibration } from "@/lib/calibration/figures";
 import { AppError } from "@/lib/errors";
@@ -10,14 +12,19 @@ const Filter = z.object({ agent: z.string().min(1).max(128).optional() });
 
 // Agents' adoption stages and the calibration figures that justify promoting them.
 export const AGENT_ROUTES: Route[] = [
-  // GET /api/v1/admin/agents – every agent with its stage
+  // GET /api/v1/admin/agents – every agent with its stage and its last 15 minutes of verdicts
   {
     method: "GET",
     path: "/api/v1/admin/agents",
     permission: "console.read",
-    handler: async ({ store }) => ({ agents: await store.prisma.agent.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, description: true, stage: true } }) }),
+    handler: async ({ store }) => {
+      const agents = await store.prisma.agent.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, description: true, stage: true } });
+      const recent = await recentActivity(store.prisma, agents.map((a) => a.id));
+      return { recentMinutes: RECENT_MINUTES, agents: agents.map((a) => ({ ...a, recent: recent.get(a.id)! })) };
+    },
   },
-  // GET /api/v1/admin/agents/:name – stage, its history and the agreement figures
+  // GET /api/v1/admin/agents/:name – stage, its history, the agreement figures, and what it may
+  // call now, per tool and tenant (the engine's verdict on a plain call; see lib/agents/access.ts)
   {
     method: "GET",
     path: "/api/v1/admin/agents/:name",
@@ -26,7 +33,14 @@ export const AGENT_ROUTES: Route[] = [
       const agent = await store.prisma.agent.findUnique({ where: { id: params.name! }, select: { id: true, name: true, description: true, stage: true, createdAt: true } });
       if (!agent) throw new AppError("not_found", `No agent named "${params.name}".`);
       const [agreement] = await advisoryAgreement(store.prisma, { agent: agent.id });
-      return { agent, agreement: agreement ?? null, blast: (await blastCalibration(store.prisma, { agent: agent.id })).summary, history: await stageHistory(store.prisma, agent.id) };
+      return {
+        agent,
+        agreement: agreement ?? null,
+        blast: (await blastCalibration(store.prisma, { agent: agent.id })).summary,
+        history: await stageHistory(store.prisma, agent.id),
+        access: await liveAccess(store.prisma, agent.id),
+        recent: (await recentActivity(store.prisma, [agent.id])).get(agent.id)!,
+      };
     },
   },
   // POST /api/v1/admin/agents/:name/stage – promote or demote, with a reason (audited)

@@ -12,8 +12,8 @@ export default async function AgentPage({ params }: { params: Promise<{ name: st
   const user = await currentConsoleUser();
   return (
     <>
-      <PageHeader title={`Agent ${decodeURIComponent(name)}`} description={<>Phased adoption: calibrate in advisory mode, then promote. Changing the stage needs a reason and is audited. <Link href="/agents" className="underline">All agents</Link></>} />
-      <AgentDetail name={decodeURIComponent(name)} canChange={can(user?.role, "policy.write")} />
+      <PageHeader title={`Agent ${decodeURIComponent(name)}`} description={<>Whether it runs, what it asks for and what it may call now; its adoption stage and the figures behind a promotion. <Link href="/agents" className="underline">All agents</Link></>} />
+      <AgentDetail name={decodeURIComponent(name)} canChange={can(user?.role, "policy.write")} canStop={can(user?.role, "controls.write")} />
     </>
   );
 }

@@ -139,6 +139,10 @@ async function main() {
   const url = args.url.replace(/\/+$/, "");
   // Every other simulated agent is an ops bot (2 of 5), starting with support so one agent is support.
   const kinds: AgentKind[] = Array.from({ length: agents }, (_, i) => (i % 2 === 1 ? "ops-bot" : "support-bot"));
+  // --token is a person's token for the scenario; an agent token there is a mix-up worth naming
+  // before "no support-bot token" sends someone looking in the wrong place.
+  if (args.token?.startsWith("gov_agent_")) fail(`--token takes an editor's or admin's personal token (gov_pat_…) for --scenario; an agent token goes in --token-support or --token-ops.\n${USAGE}`);
+  if (args.token && args.scenario === undefined) fail(`--token is only used with --scenario bad-canary; agent tokens go in --token-support or --token-ops.\n${USAGE}`);
   const tokens = new Map<AgentKind, string>();
   for (const kind of new Set(kinds)) {
     const token = tokenFor(kind);

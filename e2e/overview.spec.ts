@@ -35,3 +35,25 @@ test("the overview chart counts new denials live and names what refused them", a
   await expect(page.getByRole("button", { name: "24 h" })).toHaveAttribute("aria-pressed", "true");
   await expect.poll(readDenied).toBeGreaterThanOrEqual(before + 3);
 });
+
+test("the overview tiles show the live policy and count a new approval request, and open its page", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "viewer");
+  await expect(page.getByTestId("glance-policy")).toContainText(/Version \d+/);
+  const approvals = page.getByTestId("glance-approvals");
+  await expect(approvals).toContainText(/\d/);
+  const readWaiting = async () => Number((await approvals.locator("span").nth(1).innerText()).replace(/\D/g, ""));
+  const before = await readWaiting();
+  const agent = createGovernor({ url: BASE, token: E2E_SUPPORT_TOKEN, agent: "support-bot", timeoutMs: 2000 });
+  try {
+    expect((await agent.decide({ tenant: "acme", session: "overview-tiles", tool: "refund_payment" })).decision).toBe("pending");
+  } finally {
+    await agent.close();
+  }
+  // The tiles refresh themselves every 5 s.
+  await expect.poll(readWaiting, { timeout: 15_000 }).toBe(before + 1);
+  await expect(approvals).toContainText("the first expires in");
+  await approvals.click();
+  await expect(page).toHaveURL(/\/approvals(\?status=pending)?$/);
+  await expect(page.getByRole("heading", { name: "Approvals", level: 1 })).toBeVisible();
+});

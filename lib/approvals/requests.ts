@@ -1,5 +1,5 @@
 import type { Principal } from "@/lib/auth/principal";
-import type { Db } from "@/lib/db/client";
+import type { Db, Prisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import type { DecisionRequest, Evaluation } from "@/lib/policy/evaluate";
 import { requestOpener } from "@/lib/approvals/request-batch";
@@ -62,6 +62,12 @@ export async function listActionRequests(db: Db, filter: RequestFilter) {
   return db.actionRequest.findMany({ where: requestWhere(filter), include: withVotes, orderBy: { createdAt: "desc" }, take: 200 });
 }
 
+/** Pending requests matching `where`, counted up to WAITING_CAP (see queue-size.ts). */
+export async function countWaiting(db: Db, where: Prisma.ActionRequestWhereInput = { status: "pending", expiresAt: { gt: new Date() } }) {
+  const counted = await db.actionRequest.count({ where, take: WAITING_CAP + 1 });
+  return { waiting: Math.min(counted, WAITING_CAP), waitingCapped: counted > WAITING_CAP };
+}
+
 /**
  * The reviewers' queue: every pending request that has not expired, when there are at most
  * 2 × QUEUE_END; otherwise the QUEUE_END that expire soonest (the ones a reviewer would lose)
@@ -72,9 +78,7 @@ export async function listActionRequests(db: Db, filter: RequestFilter) {
  */
 export async function pendingQueue(db: Db, filter: Omit<RequestFilter, "status" | "before">, now = new Date()) {
   const where = { ...requestWhere(filter), status: "pending", expiresAt: { gt: now } };
-  const counted = await db.actionRequest.count({ where, take: WAITING_CAP + 1 });
-  const waiting = Math.min(counted, WAITING_CAP);
-  const waitingCapped = counted > WAITING_CAP;
+  const { waiting, waitingCapped } = await countWaiting(db, where);
   if (waiting <= 2 * QUEUE_END) {
     // Bounded all the same: more may have arrived since the count.
     const requests = await db.actionRequest.findMany({ where, include: withVotes, orderBy: [{ expiresAt: "asc" }, { id: "asc" }], take: 2 * QUEUE_END });

@@ -4,6 +4,7 @@ import { AUDIT_ROUTES } from "@/lib/http/routes/audit";
 import { CONTROL_ROUTES } from "@/lib/http/routes/controls";
 import { DECISION_ROUTES } from "@/lib/http/routes/decisions";
 import { IDENTITY_ROUTES } from "@/lib/http/routes/identity";
+import { OVERVIEW_ROUTES } from "@/lib/http/routes/overview";
 import { POLICY_ROUTES } from "@/lib/http/routes/policy";
 import { ROLLOUT_ROUTES } from "@/lib/http/routes/rollouts";
 import { RUNTIME_MODEL_ROUTES } from "@/lib/http/routes/runtime-model";
@@ -20,6 +21,7 @@ export const ADMIN_ROUTES: Route[] = [
   ...POLICY_ROUTES,
   ...APPROVAL_ROUTES,
   ...DECISION_ROUTES,
+  ...OVERVIEW_ROUTES,
   ...ROLLOUT_ROUTES,
   ...RUNTIME_MODEL_ROUTES,
   ...AGENT_ROUTES,

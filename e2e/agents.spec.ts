@@ -30,6 +30,11 @@ test("oncall sees what an agent is doing and may call, stops it from its page, a
   await expect(refund.getByTestId("access-globex")).toContainText("not available");
   await expect(page.getByTestId("access-row-send_email").getByTestId("access-globex")).toContainText("limit 100 per hour");
   await expect(page.getByTestId("access-row-search_kb").getByTestId("access-acme")).toContainText("allowed");
+  const latest = page.getByTestId("agent-decisions");
+  await expect(latest.locator("tr", { hasText: "restart_service" }).first()).toContainText('may not call "restart_service"');
+  await page.getByRole("group", { name: "Verdict" }).getByRole("button", { name: "Allowed" }).click();
+  await expect(latest.locator("tbody tr").first()).toContainText("allow");
+  await expect(latest).not.toContainText("restart_service");
 
   await page.getByRole("button", { name: "Stop support-bot" }).click();
   const dialog = page.getByRole("dialog", { name: "Stop support-bot?" });

@@ -6,6 +6,7 @@ import { utc } from "@/components/approvals/format";
 import { AccessMatrix } from "@/components/agents/access-matrix";
 import { AgentStatus } from "@/components/agents/agent-status";
 import { AgreementFigures } from "@/components/agents/agreement-figures";
+import { RecentDecisions } from "@/components/agents/recent-decisions";
 import { StageBadge } from "@/components/agents/stage-badge";
 import { pct, type AgentDetail as Detail, type Stage } from "@/components/agents/types";
 import { DecisionActivity } from "@/components/overview/decision-activity";
@@ -46,6 +47,7 @@ export function AgentDetail({ name, canChange, canStop }: { name: string; canCha
     <div className="space-y-6">
       <AgentStatus agent={agent.id} recent={recent} canWrite={canStop} />
       <DecisionActivity agent={agent.id} />
+      <RecentDecisions agent={agent.id} />
       <AccessMatrix agent={agent.id} access={access} />
       <Card title="Stage">
         <div className="flex flex-wrap items-center gap-3">

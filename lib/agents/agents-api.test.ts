@@ -63,6 +63,26 @@ describe("agents API", () => {
     assert.equal(list.agents.find((a: { id: string }) => a.id === "ops-bot").recent.lastDecisionAt, null);
   });
 
+  it("lists the agent's latest decisions with what it was told, without the call's arguments", async () => {
+    const all = await viewer("GET", "/api/v1/admin/agents/support-bot/decisions");
+    assert.equal(all.status, 200, JSON.stringify(all.body));
+    assert.deepEqual(all.body.decisions.map((d: { tool: string; decision: string }) => `${d.tool} ${d.decision}`), ["restart_service deny", "refund_payment pending", "search_kb allow", "search_kb allow"]);
+    const deny = all.body.decisions[0];
+    assert.deepEqual([deny.primitive, deny.message, deny.tenant, deny.session, deny.failsafe], ["not_allowed", 'Agent "support-bot" may not call "restart_service"', "acme", "agents-api", false]);
+    assert.equal("request" in deny || "args" in deny, false, "arguments stay in the audit browser");
+    const pending = await viewer("GET", "/api/v1/admin/agents/support-bot/decisions?verdict=pending");
+    assert.deepEqual(pending.body.decisions.map((d: { tool: string }) => d.tool), ["refund_payment"]);
+    const page1 = await viewer("GET", "/api/v1/admin/agents/support-bot/decisions?limit=3");
+    assert.equal(page1.body.decisions.length, 3);
+    const page2 = await viewer("GET", `/api/v1/admin/agents/support-bot/decisions?limit=3&cursor=${page1.body.nextCursor}`);
+    assert.deepEqual([page2.body.decisions.length, page2.body.nextCursor], [1, null]);
+    assert.equal((await viewer("GET", "/api/v1/admin/agents/ops-bot/decisions")).body.decisions.length, 0);
+    assert.equal((await viewer("GET", "/api/v1/admin/agents/nobody/decisions")).status, 404);
+    const bad = await viewer("GET", "/api/v1/admin/agents/support-bot/decisions?verdict=maybe&limit=500");
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body.error.fields.map((f: { path: string }) => f.path).sort(), ["limit", "verdict"]);
+  });
+
   it("shows what the agent may call per tool and tenant, and follows a kill switch at once", async () => {
     const detail = (await viewer("GET", "/api/v1/admin/agents/support-bot")).body;
     const stable = detail.access.stable;

@@ -55,8 +55,9 @@ export const DecisionQuery = z.object({
   tenant: z.string().trim().max(64).optional(),
   verdict: z.enum(["allow", "deny", "pending"], { error: "must be allow, deny or pending" }).optional(),
   primitive: z.string().trim().max(64).optional(),
-  cursor: z.string().max(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  // "<epoch ms>_<id>": checked here, since a malformed one would reach the query as an invalid date.
+  cursor: z.string().regex(/^\d{1,15}_[0-9A-Za-z-]{1,64}$/, "must be the nextCursor of a previous page").optional(),
+  limit: z.coerce.number().int().min(1, "must be at least 1").max(200, "must be at most 200").default(50),
 });
 
 /** Recorded decisions, newest first; the cursor is "<epoch ms>_<id>" of the last row. */

@@ -107,5 +107,16 @@ describe("audit browser API", () => {
     assert.match(bad.body.error.message, /from: must be an ISO 8601 time/);
     const decisions = await get("/api/v1/admin/audit/decisions?verdict=pending&tool=refund_payment");
     assert.ok(decisions.body.decisions.length >= 12 && decisions.body.decisions.every((d: { decision: string }) => d.decision === "pending"));
+    // A cursor is only what a previous page handed out: anything else is a 400 naming it, not a
+    // query with an invalid date.
+    for (const cursor of ["yesterday", "12_", "_abc", "1e3_x"]) {
+      const badCursor = await get(`/api/v1/admin/audit/decisions?cursor=${cursor}`);
+      assert.equal(badCursor.status, 400, cursor);
+      assert.match(badCursor.body.error.message, /cursor: must be the nextCursor of a previous page/);
+    }
+    const page1 = await get("/api/v1/admin/audit/decisions?limit=5");
+    const page2 = await get(`/api/v1/admin/audit/decisions?limit=5&cursor=${page1.body.nextCursor}`);
+    assert.equal(page2.status, 200);
+    assert.ok(Date.parse(page2.body.decisions[0].at) <= Date.parse(page1.body.decisions[4].at));
   });
 });

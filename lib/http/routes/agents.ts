@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AgentDecisionQuery, agentDecisions } from "@/lib/agents/decisions";
 import { liveAccess } from "@/lib/agents/live-access";
 import { RECENT_MINUTES, recentActivity } from "@/lib/agents/recent";
 import { StageInput, setAgentStage, stageHistory } from "@/lib/agents/stage";
@@ -41,6 +42,18 @@ export const AGENT_ROUTES: Route[] = [
         access: await liveAccess(store.prisma, agent.id),
         recent: (await recentActivity(store.prisma, [agent.id])).get(agent.id)!,
       };
+    },
+  },
+  // GET /api/v1/admin/agents/:name/decisions?verdict=&tool=&tenant=&cursor=&limit= – its latest
+  // decisions, without arguments (those are audit evidence: /api/v1/admin/audit/decisions)
+  {
+    method: "GET",
+    path: "/api/v1/admin/agents/:name/decisions",
+    permission: "console.read",
+    handler: async ({ store, params, url }) => {
+      const q = parseInput(AgentDecisionQuery, Object.fromEntries(url.searchParams));
+      if (!(await store.prisma.agent.findUnique({ where: { id: params.name! }, select: { id: true } }))) throw new AppError("not_found", `No agent named "${params.name}".`);
+      return agentDecisions(store.prisma, params.name!, q);
     },
   },
   // POST /api/v1/admin/agents/:name/stage – promote or demote, with a reason (audited)

@@ -173,3 +173,33 @@ describe("concurrent flips", () => {
     assert.equal((await verifyChain(store.prisma)).ok, true);
   });
 });
+
+describe("PATCH /api/v1/admin/settings", () => {
+  const patch = (body: unknown) =>
+    fetch(api.url + "/api/v1/admin/settings", { method: "PATCH", headers: { authorization: `Bearer ${world.tokens.admin}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const auditCount = () => store.prisma.auditEvent.count();
+  const settingsNow = async () => Object.fromEntries((await store.prisma.setting.findMany()).map((s) => [s.key, s.value]));
+
+  it("changes only the setting it names: adding a webhook leaves two-person recovery on", async () => {
+    assert.equal((await patch({ recovery_two_person: true })).status, 200);
+    const hooks = await patch({ approval_webhooks: ["https://hooks.example/approvals"] });
+    assert.equal(hooks.status, 200);
+    assert.deepEqual((await hooks.json()).settings, { recovery_two_person: true, approval_webhooks: ["https://hooks.example/approvals"] });
+    // And the other way round: the console's two-person toggle keeps the webhooks.
+    assert.equal((await patch({ recovery_two_person: false })).status, 200);
+    assert.deepEqual(await settingsNow(), { recovery_two_person: false, approval_webhooks: ["https://hooks.example/approvals"] });
+    const audit = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "settings.update" }, orderBy: { seq: "desc" } });
+    assert.deepEqual([audit.before, audit.after], [{ recovery_two_person: true, approval_webhooks: ["https://hooks.example/approvals"] }, { recovery_two_person: false, approval_webhooks: ["https://hooks.example/approvals"] }]);
+  });
+
+  it("refuses a misspelt or empty patch, naming the field, and changes nothing", async () => {
+    const before = { settings: await settingsNow(), generation: await readGeneration(store.prisma), audit: await auditCount() };
+    const typo = await patch({ recovery_two_persn: true });
+    assert.equal(typo.status, 400);
+    assert.deepEqual((await typo.json()).error.fields, [{ path: "recovery_two_persn", message: "is not a known field" }, { path: "(body)", message: "must change at least one setting" }]);
+    const empty = await patch({});
+    assert.equal(empty.status, 400);
+    assert.match((await empty.json()).error.message, /must change at least one setting/);
+    assert.deepEqual({ settings: await settingsNow(), generation: await readGeneration(store.prisma), audit: await auditCount() }, before);
+  });
+});

@@ -14,6 +14,7 @@ import { reportSchemaState } from "@/lib/schema-state/report";
 import { openStream } from "@/lib/dataplane/stream";
 import { AppError } from "@/lib/errors";
 import { readJson, sendJson } from "@/lib/http/node-http";
+import { decodePathParam } from "@/lib/http/router";
 import { parseInput } from "@/lib/http/validate";
 import { visibleTools } from "@/lib/policy/evaluate";
 import { route } from "@/lib/rollouts/route";
@@ -97,7 +98,7 @@ async function agentPrincipal(dp: DataPlane, req: IncomingMessage): Promise<Prin
 // GET /api/v1/approvals/:id?wait= – where an approval stands (long-poll)
 // POST /api/v1/approvals/:id/execute – the one execution an approved request allows
 async function handleApproval(dp: DataPlane, req: IncomingMessage, res: ServerResponse, url: URL, m: RegExpExecArray): Promise<void> {
-  const id = decodeURIComponent(m[1]!);
+  const id = decodePathParam("id", m[1]!);
   const method = m[2] ? "POST" : "GET";
   if (req.method !== method) {
     res.setHeader("allow", method);

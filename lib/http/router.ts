@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Permission } from "@/lib/auth/permissions";
 import type { Principal } from "@/lib/auth/principal";
 import type { Store } from "@/lib/db/store";
+import { AppError } from "@/lib/errors";
 
 export type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
 
@@ -54,8 +55,26 @@ export function matchRoute(compiled: Compiled[], method: string, pathname: strin
       continue;
     }
     const params: Record<string, string> = {};
-    c.names.forEach((n, i) => (params[n] = decodeURIComponent(m[i + 1] ?? "")));
+    c.names.forEach((n, i) => (params[n] = decodePathParam(n, m[i + 1] ?? "")));
     return { route: c.route, params };
   }
   return allowed.length ? { methodNotAllowed: allowed } : null;
+}
+
+/**
+ * A path segment as the handler sees it. A malformed escape ("%E0%A4%A") or a control character
+ * ("%00", which PostgreSQL refuses in text) is the caller's mistake, answered with a 400 naming
+ * the parameter rather than an exception from decodeURIComponent or the store.
+ */
+export function decodePathParam(name: string, raw: string): string {
+  const refuse = (message: string) => new AppError("validation_failed", `${name}: ${message}`, { fields: [{ path: name, message }] });
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    throw refuse("is not validly percent-encoded");
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw refuse("must not contain control characters");
+  return value;
 }

@@ -3,11 +3,18 @@ import { AppError, type FieldIssue } from "@/lib/errors";
 
 /** Formats zod issues as `field: rule` so every 400 names what was wrong. */
 export function zodFields(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.join(".") : "(body)",
-    // zod's wording for a missing field is "expected string, received undefined"; say it plainly.
-    message: issue.code === "invalid_type" && /received undefined$/.test(issue.message) ? `is required (${issue.expected})` : issue.message,
-  }));
+  const name = (path: PropertyKey[]) => (path.length ? path.join(".") : "(body)");
+  return error.issues.flatMap((issue): FieldIssue[] =>
+    // A strict object's extra keys: one issue per key, named by its own path (a misspelt
+    // "recovery_two_persn"), not "(body): Unrecognized key".
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((k) => ({ path: name([...issue.path, k]), message: "is not a known field" }))
+      : [{
+          path: name(issue.path),
+          // zod's wording for a missing field is "expected string, received undefined"; say it plainly.
+          message: issue.code === "invalid_type" && /received undefined$/.test(issue.message) ? `is required (${issue.expected})` : issue.message,
+        }],
+  );
 }
 
 export const MAX_INPUT_DEPTH = 64;

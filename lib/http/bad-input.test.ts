@@ -1,0 +1,83 @@
+// Bad input on every admin route: garbage path parameters, query strings and bodies get a clear
+// 4xx (or, for a query parameter a route does not read, or a body a route does not read, its
+// normal answer), never a 500. Routes come from ADMIN_ROUTES, so a new route is probed without
+// touching this file. It found a NUL in a path parameter reaching PostgreSQL as a 500 on every
+// route that takes one, and a malformed decisions cursor doing the same.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ADMIN_ROUTES } from "@/lib/http/admin-routes";
+import { startApiServer } from "@/lib/test/api-server";
+import { openTestStore, type TestStore } from "@/lib/test/store";
+import { SUPPORT_TOKEN, seedWorld, type World } from "@/lib/test/world";
+
+let store: TestStore;
+let world: World;
+let api: { url: string; close: () => Promise<void> };
+
+before(async () => {
+  store = await openTestStore();
+  world = await seedWorld(store);
+  api = await startApiServer(store);
+});
+after(async () => {
+  await api.close();
+  await store.close();
+});
+
+const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// Each path parameter gets values a typo, a script or a probe would send.
+// (Raw, as they appear in the URL: "%00" is the NUL character, "%E0%A4%A" a broken escape.)
+const PARAMS = ["not-a-uuid", "0", "-1", "99999999999999999999", "1.5", "%00", "%0A", "%E0%A4%A", "..%2F..", "x".repeat(300)];
+// Every query parameter some route reads, each with values no route accepts.
+const QUERY = [
+  "cursor=zz", "cursor=-1", "cursor=1_", "limit=-5", "limit=abc", "limit=1e9", "from=yesterday", "to=2026-13-45", "before=soon",
+  "minutes=abc", "minutes=0", "status=bogus", "verdict=maybe", "view=bogus", "agent=", "tool=%00", "q=%00", "n=abc", "stage=x",
+];
+const BODIES = ["not json", "[]", '"text"', "123", "null", '{"reason":5,"active":"yes","control":[],"id":{}}', "{".repeat(50)];
+
+async function call(method: string, pathname: string, body?: string) {
+  const res = await fetch(api.url + pathname, {
+    method,
+    headers: { authorization: `Bearer ${world.tokens.admin}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body,
+  });
+  const text = await res.text();
+  return { status: res.status, text };
+}
+
+describe("bad input on every admin route", () => {
+  for (const route of ADMIN_ROUTES) {
+    const label = `${route.method} ${route.path}`;
+    const hasParams = /:[a-zA-Z]+/.test(route.path);
+    it(`${label}: never a 500`, async () => {
+      const paths = hasParams ? PARAMS.map((p) => route.path.replace(/:[a-zA-Z]+/g, p)) : [route.path];
+      const failures: string[] = [];
+      for (const p of paths) {
+        if (MUTATING.has(route.method)) {
+          for (const body of BODIES) {
+            const r = await call(route.method, p, body);
+            if (r.status >= 500) failures.push(`${p} body ${body.slice(0, 20)} → ${r.status} ${r.text.slice(0, 200)}`);
+          }
+        } else {
+          for (const q of QUERY) {
+            const r = await call(route.method, `${p}?${q}`);
+            if (r.status >= 500) failures.push(`${p}?${q} → ${r.status} ${r.text.slice(0, 200)}`);
+          }
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  it("a bad path parameter is a 400 naming it, on the admin API and the data plane alike", async () => {
+    const nul = await call("GET", "/api/v1/admin/approvals/%00");
+    assert.equal(nul.status, 400);
+    assert.deepEqual(JSON.parse(nul.text).error.fields, [{ path: "id", message: "must not contain control characters" }]);
+    const broken = await call("GET", "/api/v1/admin/agents/%E0%A4%A");
+    assert.equal(broken.status, 400);
+    assert.deepEqual(JSON.parse(broken.text).error.fields, [{ path: "name", message: "is not validly percent-encoded" }]);
+    const agent = await fetch(`${api.url}/api/v1/approvals/%00`, { headers: { authorization: `Bearer ${SUPPORT_TOKEN}` } });
+    assert.equal(agent.status, 400);
+    assert.match(((await agent.json()) as { error: { message: string } }).error.message, /^id: must not contain control characters/);
+  });
+});

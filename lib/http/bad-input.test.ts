@@ -5,6 +5,7 @@
 // route that takes one, and a malformed decisions cursor doing the same.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { DATA_PLANE_PATHS } from "@/lib/dataplane/routes";
 import { ADMIN_ROUTES } from "@/lib/http/admin-routes";
 import { startApiServer } from "@/lib/test/api-server";
 import { openTestStore, type TestStore } from "@/lib/test/store";
@@ -65,6 +66,24 @@ describe("bad input on every admin route", () => {
           }
         }
       }
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  for (const route of DATA_PLANE_PATHS.filter((r) => r.path !== "/api/v1/policy/stream")) {
+    it(`${route.method} ${route.path} (data plane, agent token): never a 500`, async () => {
+      const failures: string[] = [];
+      const send = async (suffix: string, body?: string) => {
+        const res = await fetch(api.url + route.path + suffix, {
+          method: route.method,
+          headers: { authorization: `Bearer ${SUPPORT_TOKEN}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+          body,
+        });
+        const text = await res.text();
+        if (res.status >= 500) failures.push(`${route.path}${suffix} ${body?.slice(0, 20) ?? ""} → ${res.status} ${text.slice(0, 200)}`);
+      };
+      if (route.method === "GET") for (const q of [...QUERY, "tenant=%00", "session=%00", "tenant=" + "x".repeat(5000)]) await send(`?${q}`);
+      else for (const body of BODIES) await send("", body);
       assert.deepEqual(failures, []);
     });
   }

@@ -42,3 +42,31 @@ test("an admin creates a user who can then sign in with that role", async ({ bro
   await login(other, "newcomer", "newcomer-password");
   await expect(other.getByTestId("role-badge").first()).toHaveText("auditor");
 });
+
+test("an admin's settings stay as set: adding a webhook keeps two-person recovery on, and the toggle keeps the webhooks", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "admin");
+  const twoPerson = page.locator("li", { hasText: "Two-person recovery" });
+  await page.goto("/controls");
+  await expect(twoPerson).toContainText("Off:");
+  await twoPerson.getByRole("button", { name: "Turn on" }).click();
+  await expect(twoPerson).toContainText("On:");
+
+  await page.goto("/approvals/notifications");
+  await page.getByLabel("New webhook URL").fill("https://hooks.example/e2e-settings");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("webhook-urls")).toContainText("https://hooks.example/e2e-settings");
+  await expect(page.getByText("Unsaved changes.")).toHaveCount(0);
+
+  // Each save sent one setting, and the other was reset to its default: this was off here.
+  await page.goto("/controls");
+  await expect(twoPerson).toContainText("On:");
+  await twoPerson.getByRole("button", { name: "Turn off" }).click();
+  await expect(twoPerson).toContainText("Off:");
+  await page.goto("/approvals/notifications");
+  await expect(page.getByTestId("webhook-urls")).toContainText("https://hooks.example/e2e-settings");
+  await page.getByRole("button", { name: "Remove https://hooks.example/e2e-settings" }).click();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByTestId("no-webhooks")).toBeVisible();
+});

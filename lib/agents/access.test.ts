@@ -68,3 +68,33 @@ describe("an agent's access, per tool and tenant", () => {
     assert.deepEqual(a.tools, []);
   });
 });
+
+describe("an agent's access to a tool that needs a sandbox grant", () => {
+  const withGrantTool = () => {
+    const doc = PolicyDocument.parse(DEMO_POLICY);
+    doc.tools.purge_cache = { kind: "destructive", description: "Purge a CDN cache", failsafe: "operational", sandbox_grant_required: true };
+    doc.agents["ops-bot"]!.allowed_tools.push("purge_cache");
+    for (const tier of Object.values(doc.tiers)) tier.tools.push("purge_cache");
+    return doc;
+  };
+  const grant = (resourcePattern: string | null, expiresAt = "2026-11-29T13:00:00Z") => ({ id: `g-${resourcePattern}`, agentId: "ops-bot", tools: ["purge_cache"], resourcePattern, expiresAt, revokeOnFailure: false });
+  const access = (grants: ReturnType<typeof grant>[]) =>
+    agentAccess(compile(withGrantTool(), { controls: [], grants }, { policyVersion: 2, generation: 3 }), "ops-bot", NOW).tools.find((t) => t.tool === "purge_cache")!;
+
+  it("is refused without a grant, and the tool says it needs one", () => {
+    const t = access([]);
+    assert.deepEqual(t.tenants.map((c) => `${c.decision} ${c.primitive}`), ["deny sandbox_grant", "deny sandbox_grant"]);
+    assert.match(t.tenants[0]!.message!, /needs an active sandbox grant for agent "ops-bot"/);
+    assert.ok(t.conditions.some((c) => c.startsWith("needs an active sandbox grant")));
+    assert.ok(t.conditions.includes("needs a declared reversal path"));
+  });
+
+  it("is allowed under a grant for any resource, and names the pattern of a narrower one", () => {
+    assert.deepEqual(access([grant(null)]).tenants.map((c) => c.decision), ["allow", "allow"]);
+    const narrow = access([grant("cdn-eu-*")]);
+    assert.equal(narrow.tenants[0]!.primitive, "sandbox_grant");
+    assert.equal(narrow.tenants[0]!.message, 'A sandbox grant covers "purge_cache" only on resources matching "cdn-eu-*".');
+    // An expired grant covers nothing.
+    assert.match(access([grant("cdn-eu-*", "2026-11-29T11:00:00Z")]).tenants[0]!.message!, /needs an active sandbox grant/);
+  });
+});

@@ -54,6 +54,18 @@ function conditionsOf(snap: Snapshot, agent: string, tool: Tool): string[] {
 }
 
 /**
+ * A plain call names no resource, so a grant limited to a resource pattern does not cover it and
+ * the engine says "needs an active sandbox grant"; say instead which resources the grant covers.
+ */
+function grantNote(snap: Snapshot, agent: string, tool: string, now: number): string | null {
+  if (!snap.tools.get(tool)?.sandbox_grant_required) return null;
+  const patterns = (snap.grants.get(agent) ?? [])
+    .filter((g) => g.expiresAtMs > now && (g.tools.includes("*") || g.tools.includes(tool)) && g.resourcePattern)
+    .map((g) => `"${g.resourcePattern}"`);
+  return patterns.length ? `A sandbox grant covers "${tool}" only on resources matching ${[...new Set(patterns)].join(" or ")}.` : null;
+}
+
+/**
  * What an agent may do now, tool by tool and tenant by tenant: the verdict `evaluate()` gives a
  * plain call (no arguments, no target, a declared reversal path) under this snapshot, kill
  * switches and modes included. It is the engine's answer, not a second reading of the policy, so
@@ -73,7 +85,7 @@ export function agentAccess(snap: Snapshot, agent: string, now: number): AgentAc
       const t = snap.tenants.get(tenant);
       const toolLimit = t?.toolLimits.get(name);
       const limits = [...(toolLimit ? [limitText(toolLimit)] : []), ...(t?.limit ? [`${limitText(t.limit)} (all tools)`] : [])];
-      return { tenant, decision: ev.decision, primitive: ev.primitive, message: ev.reasons[0]?.message ?? null, limits };
+      return { tenant, decision: ev.decision, primitive: ev.primitive, message: (ev.primitive === "sandbox_grant" ? grantNote(snap, agent, name, now) : null) ?? ev.reasons[0]?.message ?? null, limits };
     });
     tools.push({ tool: name, kind: tool.kind, description: tool.description, failsafe: tool.failsafe, zone: tool.zone ?? null, conditions: conditionsOf(snap, agent, tool), tenants: cells });
   }

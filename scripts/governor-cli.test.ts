@@ -66,6 +66,30 @@ describe("npm run governor (the incident CLI)", () => {
     assert.equal((await cli(["recover", "--tool", "export_report", "--reason", "released"])).code, 0);
   });
 
+  it("agents lists each agent's status, and with a name what it may call per tenant and its latest denials", async () => {
+    const list = await cli(["agents"]);
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^AGENT +STATUS +STAGE +LAST 15 MIN +LAST ASKED$/m);
+    assert.match(list.stdout, /^support-bot +running +enforced +0 \(allow 0, pending 0, deny 0\) +never$/m);
+
+    assert.equal((await cli(["kill", "--agent", "support-bot", "--reason", "INC-12"])).code, 0);
+    try {
+      assert.match((await cli(["agents"])).stdout, /^support-bot +STOPPED by oncall \(INC-12\) +enforced/m);
+      const one = await cli(["agents", "support-bot"]);
+      assert.equal(one.code, 0, one.stderr);
+      assert.match(one.stdout, /^support-bot: STOPPED by oncall \(INC-12\), enforced; last asked never/m);
+      assert.match(one.stdout, /^TOOL +acme +globex$/m);
+      assert.match(one.stdout, /^send_email +STOPPED \[1,000 per hour\] +STOPPED \[100 per hour\]$/m);
+    } finally {
+      assert.equal((await cli(["recover", "--agent", "support-bot", "--reason", "done"])).code, 0);
+    }
+    const live = await cli(["agents", "support-bot"]);
+    assert.match(live.stdout, /^refund_payment +needs approval +not available$/m);
+    assert.match(live.stdout, /^No denials logged\.$/m);
+    const missing = await cli(["agents", "nobody"]);
+    assert.deepEqual([missing.code, missing.stderr.trim()], [1, 'Governor refused (404): No agent named "nobody".']);
+  });
+
   it("answers misuse with exit 2 and says what is wrong, before calling Governor", async () => {
     const two = await cli(["kill", "--tool", "a", "--agent", "b"]);
     assert.deepEqual([two.code, two.stderr.trim()], [2, "Give at most one of --tool, --agent, --tenant (got --tool, --agent)."]);

@@ -1,12 +1,17 @@
-// npm run governor -- <kill|recover|status> … – the incident CLI. It calls the same admin API as
+// npm run governor -- <status|agents|kill|recover> … – the incident CLI. It calls the same admin API as
 // the console, with a personal token, so a bot and a person leave the same audit trail.
 import { parseArgs } from "node:util";
+import { printAgent, printAgents } from "./governor-agents";
 
 const USAGE = `Usage:
   npm run governor -- status
+  npm run governor -- agents [name]
   npm run governor -- kill    [--tool X | --agent Y | --tenant Z] [--reason "…"] [--force]
   npm run governor -- recover [--tool X | --agent Y | --tenant Z] --reason "…"
   npm run governor -- confirm-recovery <id>
+
+agents lists every agent with its status and last 15 minutes; with a name, what that agent may
+call now per tool and tenant, and its latest denials.
 
 A kill names a tool, agent or tenant the policy knows, so a typo is refused rather than stopping
 nothing; --force stops a name the policy does not have (yet).
@@ -60,6 +65,10 @@ switch (command) {
     if (s.controls.length === 0) console.log("No runtime control is active.");
     for (const c of s.controls) console.log(`ACTIVE  ${c.control}${c.target ? ` ${c.target}` : ""}  since ${c.setAt} by ${c.setBy}${c.reason ? `: ${c.reason}` : ""}`);
     for (const r of s.recoveries) console.log(`PENDING recovery ${r.id} of ${r.control}, requested by ${r.requestedBy}: ${r.reason}`);
+    break;
+  }
+  case "agents": {
+    await (arg ? printAgent(call, arg) : printAgents(call));
     break;
   }
   case "kill": {

@@ -360,5 +360,10 @@ describe("calibration", () => {
     assert.ok(Math.abs(s.bias - (-0.2 + 0.05 - 0.05) / 3) < 1e-9);
     assert.ok(Math.abs(s.underPredicted - 2 / 3) < 1e-9);
     assert.equal(r.body.agreement[0].agent, "ops-bot");
+    // The agent page's summary is computed in the store; it must say the same.
+    const page = await admin("viewer", "GET", "/api/v1/admin/agents/ops-bot");
+    assert.equal(page.body.blast.n, s.n);
+    for (const k of ["meanAbsoluteError", "bias", "underPredicted"] as const) assert.ok(Math.abs(page.body.blast[k] - s[k]) < 1e-12, `${k}: ${page.body.blast[k]} against ${s[k]}`);
+    assert.deepEqual((await admin("viewer", "GET", "/api/v1/admin/agents/support-bot")).body.blast, { n: 0, meanAbsoluteError: null, bias: null, underPredicted: null });
   });
 });

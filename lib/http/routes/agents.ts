@@ -3,7 +3,7 @@ import { AgentDecisionQuery, agentDecisions } from "@/lib/agents/decisions";
 import { liveAccess } from "@/lib/agents/live-access";
 import { RECENT_MINUTES, recentActivity } from "@/lib/agents/recent";
 import { StageInput, setAgentStage, stageHistory } from "@/lib/agents/stage";
-import { advisoryAgreement, blastCalibration } from "@/lib/calibration/figures";
+import { advisoryAgreement, blastCalibration, blastSummary } from "@/lib/calibration/figures";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/node-http";
 import { parseInput } from "@/lib/http/validate";
@@ -37,7 +37,7 @@ export const AGENT_ROUTES: Route[] = [
       return {
         agent,
         agreement: agreement ?? null,
-        blast: (await blastCalibration(store.prisma, { agent: agent.id })).summary,
+        blast: await blastSummary(store.prisma, { agent: agent.id }),
         history: await stageHistory(store.prisma, agent.id),
         access: await liveAccess(store.prisma, agent.id),
         recent: (await recentActivity(store.prisma, [agent.id])).get(agent.id)!,

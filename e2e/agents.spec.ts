@@ -61,4 +61,16 @@ test("a viewer sees the agent page without stop or stage buttons", async ({ brow
   await page.goto("/agents/support-bot");
   await expect(page.getByTestId("access-matrix")).toBeVisible();
   await expect(page.getByRole("button", { name: /Stop support-bot|Demote|Promote/ })).toHaveCount(0);
+  await expect(page.getByTestId("agent-decisions")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Audit → Decisions" })).toHaveCount(0);
+});
+
+test("an admin follows the agent's latest decisions into the audit browser, filtered to the agent", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "admin");
+  expect((await decide(page, "search_kb")).decision).toBe("allow");
+  await page.goto("/agents/support-bot");
+  await page.getByRole("link", { name: "Audit → Decisions" }).click();
+  await expect(page).toHaveURL(/\/audit\?tab=decisions&agent=support-bot$/);
+  await expect(page.getByRole("tab", { name: "Decisions" })).toHaveAttribute("aria-selected", "true");
 });

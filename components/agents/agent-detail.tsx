@@ -20,7 +20,7 @@ import { api } from "@/lib/client/api";
  * One agent: whether it runs and what it is doing now, what it may call, its adoption stage, the
  * figures that justify a promotion, and who moved it when.
  */
-export function AgentDetail({ name, canChange, canStop }: { name: string; canChange: boolean; canStop: boolean }) {
+export function AgentDetail({ name, canChange, canStop, canAudit }: { name: string; canChange: boolean; canStop: boolean; canAudit: boolean }) {
   const qc = useQueryClient();
   const toast = useToast();
   const reasonId = useId();
@@ -47,7 +47,7 @@ export function AgentDetail({ name, canChange, canStop }: { name: string; canCha
     <div className="space-y-6">
       <AgentStatus agent={agent.id} recent={recent} canWrite={canStop} />
       <DecisionActivity agent={agent.id} />
-      <RecentDecisions agent={agent.id} />
+      <RecentDecisions agent={agent.id} canAudit={canAudit} />
       <AccessMatrix agent={agent.id} access={access} />
       <Card title="Stage">
         <div className="flex flex-wrap items-center gap-3">

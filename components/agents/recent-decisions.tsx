@@ -1,7 +1,9 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useState } from "react";
+import { auditHref } from "@/components/audit/filters";
 import { ago, utc } from "@/components/approvals/format";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -22,7 +24,7 @@ const VERDICT_TONE: Record<string, string> = {
 };
 
 /** The agent's latest decisions and what it was told, refreshed every 5 s. */
-export function RecentDecisions({ agent }: { agent: string }) {
+export function RecentDecisions({ agent, canAudit }: { agent: string; canAudit: boolean }) {
   const [verdict, setVerdict] = useState<string>("");
   const q = useQuery({
     queryKey: ["agent-decisions", agent, verdict],
@@ -84,7 +86,15 @@ export function RecentDecisions({ agent }: { agent: string }) {
               ))}
             </tbody>
           </table>
-          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">The latest 25. Arguments and older decisions, with their inclusion proofs, are in Audit → Decisions (auditors and admins).</p>
+          <p className="mt-2 text-xs text-slate-500 dark:text-slate-400">
+            The latest 25. Arguments and older decisions, with their inclusion proofs, are in{" "}
+            {canAudit ? (
+              <Link href={auditHref("decisions", { agent, verdict: verdict || undefined })} className="underline">Audit → Decisions</Link>
+            ) : (
+              "Audit → Decisions (auditors and admins)"
+            )}
+            .
+          </p>
         </div>
       )}
     </Card>

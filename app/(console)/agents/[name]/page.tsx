@@ -13,7 +13,7 @@ export default async function AgentPage({ params }: { params: Promise<{ name: st
   return (
     <>
       <PageHeader title={`Agent ${decodeURIComponent(name)}`} description={<>Whether it runs, what it asks for and what it may call now; its adoption stage and the figures behind a promotion. <Link href="/agents" className="underline">All agents</Link></>} />
-      <AgentDetail name={decodeURIComponent(name)} canChange={can(user?.role, "policy.write")} canStop={can(user?.role, "controls.write")} />
+      <AgentDetail name={decodeURIComponent(name)} canChange={can(user?.role, "policy.write")} canStop={can(user?.role, "controls.write")} canAudit={can(user?.role, "audit.read")} />
     </>
   );
 }

@@ -24,9 +24,9 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
         <ControlBanner canWrite={canControl} userId={user.id} />
         {/* Two rows: the kill switch and who is signed in never compete with the sections for
             width, so neither wraps nor scrolls out of sight however many sections a role sees. */}
-        <div className="mx-auto flex max-w-7xl items-center gap-4 px-4 pt-2">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-4 gap-y-2 px-4 pt-2">
           <Link href="/" className="text-lg font-bold tracking-tight">Governor</Link>
-          <div className="ml-auto flex shrink-0 items-center gap-3 whitespace-nowrap">
+          <div className="ml-auto flex shrink-0 items-center gap-2 whitespace-nowrap sm:gap-3">
             {canControl && <KillSwitchButton />}
             <UserMenu displayName={user.displayName} username={user.username} role={user.role} />
           </div>

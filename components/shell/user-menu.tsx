@@ -30,7 +30,9 @@ export function UserMenu({ displayName, username, role }: { displayName: string;
         onClick={() => setOpen((o) => !o)}
         className="flex items-center gap-2 rounded-md px-2 py-1 text-sm hover:bg-slate-200 dark:hover:bg-slate-800"
       >
-        <span className="font-medium" data-testid="current-user">{displayName}</span>
+        {/* On a phone the role badge stands in for the name, so the kill switch keeps its room. */}
+        <span className="hidden font-medium sm:inline" data-testid="current-user">{displayName}</span>
+        <span className="sr-only sm:hidden">{displayName}</span>
         <RoleBadge role={role} />
       </button>
       {open && (

@@ -1,6 +1,7 @@
 // `npm run governor -- agents [name]`: the Agents page for a terminal. Plain text in columns, so
 // it reads in a pager or a chat paste during an incident.
 import type { AccessCell, AgentAccess } from "@/lib/agents/access";
+import { canaryDifferences } from "@/lib/agents/canary-diff";
 import type { DecisionLine } from "@/lib/agents/decisions";
 import type { RecentActivity } from "@/lib/agents/recent";
 
@@ -54,12 +55,13 @@ export async function printAgent(call: Call, name: string): Promise<void> {
   console.log(`\nWhat it may call now (policy version ${stable.policyVersion}, generation ${stable.generation}; a plain call, before arguments and counters):`);
   console.log(!stable.inPolicy ? "  not in the live policy: every call is denied (not_allowed)" : stable.tools.length ? accessTable(stable) : "  no tools");
   if (canary) {
-    const differs = canary.tools.flatMap((t) => t.tenants.flatMap((c) => {
-      const s = stable.tools.find((x) => x.tool === t.tool)?.tenants.find((x) => x.tenant === c.tenant);
-      return !s || s.decision !== c.decision || s.primitive !== c.primitive ? [`  ${t.tool} for ${c.tenant}: ${cellText(c)}`] : [];
-    }));
-    console.log(`\nA rollout sends ${canary.percent}% of sessions to version ${canary.policyVersion}${differs.length ? ", which answers differently:" : "; it answers the same."}`);
-    if (differs.length) console.log(differs.join("\n"));
+    const { cells, added } = canaryDifferences(stable, canary);
+    const lines = [
+      ...cells.map((d) => `  ${d.tool} for ${d.tenant}: ${d.canary ? cellText(d.canary) : `not available (${d.why})`}`),
+      ...added.map((t) => `  ${t}: newly on its allow list`),
+    ];
+    console.log(`\nA rollout sends ${canary.percent}% of sessions to version ${canary.policyVersion}${lines.length ? ", which answers differently:" : "; it answers the same."}`);
+    if (lines.length) console.log(lines.join("\n"));
   }
   const denials = latest.decisions as DecisionLine[];
   console.log(denials.length ? "\nLatest denials:" : "\nNo denials logged.");

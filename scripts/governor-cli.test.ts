@@ -3,6 +3,7 @@ import { execFile } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import { promisify } from "node:util";
 import { startApiServer } from "@/lib/test/api-server";
+import { adminClient, draftChangeSet } from "@/lib/test/rollouts";
 import { openTestStore, type TestStore } from "@/lib/test/store";
 import { seedWorld, type World } from "@/lib/test/world";
 
@@ -86,6 +87,17 @@ describe("npm run governor (the incident CLI)", () => {
     const live = await cli(["agents", "support-bot"]);
     assert.match(live.stdout, /^refund_payment +needs approval +not available$/m);
     assert.match(live.stdout, /^No denials logged\.$/m);
+    // During a rollout, what the candidate changes for the agent.
+    const editor = adminClient(api.url, world.tokens.editor);
+    const id = await draftChangeSet(store.prisma, world.principals.editor, [{ op: "set", key: "tenants.globex.tier", value: "pro" }]);
+    const start = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 10, minDurationSec: 3600 }, { percent: 100 }], reason: "globex to pro" });
+    assert.equal(start.status, 201, JSON.stringify(start.body));
+    try {
+      const during = await cli(["agents", "support-bot"]);
+      assert.match(during.stdout, new RegExp(`^A rollout sends 10% of sessions to version ${start.body.candidateVersion}, which answers differently:\n  refund_payment for globex: needs approval$`, "m"));
+    } finally {
+      await editor("POST", `/api/v1/admin/rollouts/${start.body.id}/abort`, { reason: "test over" });
+    }
     const missing = await cli(["agents", "nobody"]);
     assert.deepEqual([missing.code, missing.stderr.trim()], [1, 'Governor refused (404): No agent named "nobody".']);
   });

@@ -1,6 +1,7 @@
 "use client";
 
-import type { AccessCell, AgentAccess, ToolAccess } from "@/lib/agents/access";
+import type { AccessCell, ToolAccess } from "@/lib/agents/access";
+import { canaryDifferences, type CanaryDifference } from "@/lib/agents/canary-diff";
 import type { LiveAccess } from "@/lib/agents/live-access";
 import { Card } from "@/components/ui/card";
 import { ClockIcon, StopIcon } from "@/components/ui/icons";
@@ -26,16 +27,16 @@ function Verdict({ c }: { c: Pick<AccessCell, "decision" | "primitive"> }) {
   );
 }
 
-function Cell({ c, canary }: { c: AccessCell; canary: AccessCell | undefined }) {
-  const differs = canary && (canary.decision !== c.decision || canary.primitive !== c.primitive);
+function Cell({ c, difference }: { c: AccessCell; difference: CanaryDifference | undefined }) {
   return (
     <td className="px-3 py-2 align-top" data-testid={`access-${c.tenant}`}>
       <Verdict c={c} />
       {c.decision !== "allow" && c.message && <p className="mt-1 max-w-64 text-xs text-slate-600 dark:text-slate-400">{c.message}</p>}
       {c.limits.length > 0 && <p className="mt-1 text-xs text-slate-500 dark:text-slate-400">limit {c.limits.join(", ")}</p>}
-      {differs && (
+      {difference && (
         <p className="mt-1 text-xs" data-testid="access-canary">
-          <span className="font-medium text-violet-700 dark:text-violet-300">canary:</span> <Verdict c={canary} />
+          <span className="font-medium text-violet-700 dark:text-violet-300">canary:</span>{" "}
+          {difference.canary ? <Verdict c={difference.canary} /> : <><Verdict c={{ decision: "deny", primitive: "not_allowed" }} /> ({difference.why})</>}
         </p>
       )}
     </td>
@@ -67,7 +68,8 @@ function ToolHeader({ t }: { t: ToolAccess }) {
  */
 export function AccessMatrix({ agent, access }: { agent: string; access: LiveAccess }) {
   const { stable, canary } = access;
-  const canaryCell = (tool: string, tenant: string) => canary?.tools.find((t) => t.tool === tool)?.tenants.find((c) => c.tenant === tenant);
+  const diff = canary ? canaryDifferences(stable, canary) : { cells: [], added: [] };
+  const differenceAt = (tool: string, tenant: string) => diff.cells.find((d) => d.tool === tool && d.tenant === tenant);
   return (
     <Card title={`What ${agent} may call now`}>
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
@@ -97,21 +99,20 @@ export function AccessMatrix({ agent, access }: { agent: string; access: LiveAcc
               {stable.tools.map((t) => (
                 <tr key={t.tool} data-testid={`access-row-${t.tool}`}>
                   <ToolHeader t={t} />
-                  {t.tenants.map((c) => <Cell key={c.tenant} c={c} canary={canaryCell(t.tool, c.tenant)} />)}
+                  {t.tenants.map((c) => <Cell key={c.tenant} c={c} difference={differenceAt(t.tool, c.tenant)} />)}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      {canary && <CanaryOnly stable={stable} canary={canary} />}
+      {canary && <CanaryOnly version={canary.policyVersion} added={diff.added} />}
     </Card>
   );
 }
 
 /** Tools the candidate lets the agent call that the live version does not. */
-function CanaryOnly({ stable, canary }: { stable: AgentAccess; canary: AgentAccess }) {
-  const added = canary.tools.filter((t) => !stable.tools.some((s) => s.tool === t.tool)).map((t) => t.tool);
+function CanaryOnly({ version, added }: { version: number; added: string[] }) {
   if (added.length === 0) return null;
-  return <p className="mt-3 text-sm text-violet-900 dark:text-violet-200">Version {canary.policyVersion} also lets it call: <span className="font-mono">{added.join(", ")}</span>.</p>;
+  return <p className="mt-3 text-sm text-violet-900 dark:text-violet-200">Version {version} also lets it call: <span className="font-mono">{added.join(", ")}</span>.</p>;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { agentAccess, type AgentAccess } from "@/lib/agents/access";
+import { canaryDifferences } from "@/lib/agents/canary-diff";
 import { compile } from "@/lib/policy/compile";
 import { DEMO_POLICY } from "@/lib/policy/demo-policy";
 import { PolicyDocument } from "@/lib/policy/document";
@@ -96,5 +97,22 @@ describe("an agent's access to a tool that needs a sandbox grant", () => {
     assert.equal(narrow.tenants[0]!.message, 'A sandbox grant covers "purge_cache" only on resources matching "cdn-eu-*".');
     // An expired grant covers nothing.
     assert.match(access([grant("cdn-eu-*", "2026-11-29T11:00:00Z")]).tenants[0]!.message!, /needs an active sandbox grant/);
+  });
+});
+
+describe("what a rollout's candidate changes", () => {
+  it("lists the cells it answers differently, the tools it drops, and the tools it adds", () => {
+    const live = agentAccess(snap(), "support-bot", NOW);
+    const doc = PolicyDocument.parse(DEMO_POLICY);
+    doc.tenants.globex!.tier = "pro";
+    doc.agents["support-bot"]!.allowed_tools = ["search_kb", "refund_payment", "restart_service"];
+    const candidate = agentAccess(compile(doc, { controls: [], grants: [] }, { policyVersion: 8, generation: 42 }), "support-bot", NOW);
+    const diff = canaryDifferences(live, candidate);
+    assert.deepEqual(
+      diff.cells.map((d) => `${d.tool}/${d.tenant}: ${d.canary ? `${d.canary.decision} ${d.canary.primitive}` : d.why}`),
+      ["refund_payment/globex: pending approval", "send_email/acme: off its allow list", "send_email/globex: off its allow list"],
+    );
+    assert.deepEqual(diff.added, ["restart_service"]);
+    assert.deepEqual(canaryDifferences(live, live), { cells: [], added: [] });
   });
 });

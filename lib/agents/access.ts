@@ -91,3 +91,4 @@ export function agentAccess(snap: Snapshot, agent: string, now: number): AgentAc
   }
   return { policyVersion: snap.policyVersion, generation: snap.generation, inPolicy: allowed !== undefined, tenants, tools };
 }
+

@@ -7,6 +7,7 @@ import { auditHref } from "@/components/audit/filters";
 import { ago, utc } from "@/components/approvals/format";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Segmented } from "@/components/ui/segmented";
 import { api } from "@/lib/client/api";
 import type { DecisionLine } from "@/lib/agents/decisions";
 
@@ -35,19 +36,7 @@ export function RecentDecisions({ agent, canAudit }: { agent: string; canAudit: 
     <Card>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-700 dark:text-slate-300">Latest decisions</h2>
-        <div role="group" aria-label="Verdict" className="inline-flex overflow-hidden rounded-md border border-slate-200 text-xs font-medium dark:border-slate-700">
-          {FILTERS.map((f) => (
-            <button
-              key={f.label}
-              type="button"
-              aria-pressed={verdict === f.verdict}
-              onClick={() => setVerdict(f.verdict)}
-              className={`px-2.5 py-1 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-500 ${verdict === f.verdict ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
-            >
-              {f.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Verdict" options={FILTERS.map((f) => ({ value: f.verdict, label: f.label }))} value={verdict} onChange={setVerdict} />
       </div>
       {q.isPending && <div className="h-32 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading decisions" />}
       {q.isError && <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">Could not load decisions: {q.error.message}</p>}

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Segmented } from "@/components/ui/segmented";
 import { api } from "@/lib/client/api";
 import type { Activity } from "@/lib/decisions/activity";
 
@@ -45,19 +46,7 @@ export function DecisionActivity({ agent }: { agent?: string } = {}) {
     <Card>
       <div className="mb-3 flex flex-wrap items-center justify-between gap-2">
         <h2 className="text-sm font-semibold text-slate-700 dark:text-slate-300">{agent ? `Decisions by ${agent}` : "Decisions"}</h2>
-        <div role="group" aria-label="Time range" className="inline-flex overflow-hidden rounded-md border border-slate-200 text-xs font-medium dark:border-slate-700">
-          {RANGES.map((r) => (
-            <button
-              key={r.minutes}
-              type="button"
-              aria-pressed={minutes === r.minutes}
-              onClick={() => setMinutes(r.minutes)}
-              className={`px-2.5 py-1 focus-visible:outline-2 focus-visible:outline-offset-[-2px] focus-visible:outline-sky-500 ${minutes === r.minutes ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "text-slate-600 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"}`}
-            >
-              {r.label}
-            </button>
-          ))}
-        </div>
+        <Segmented label="Time range" options={RANGES.map((r) => ({ value: r.minutes, label: r.label }))} value={minutes} onChange={setMinutes} />
       </div>
       {q.isPending && <div className="h-64 animate-pulse rounded-md bg-slate-100 dark:bg-slate-800" aria-label="Loading decisions" />}
       {q.isError && <p role="alert" className="text-sm text-rose-700 dark:text-rose-400">Could not load decisions: {q.error.message}</p>}

@@ -63,7 +63,7 @@ export async function listActionRequests(db: Db, filter: RequestFilter) {
 }
 
 /** Pending requests matching `where`, counted up to WAITING_CAP (see queue-size.ts). */
-export async function countWaiting(db: Db, where: Prisma.ActionRequestWhereInput = { status: "pending", expiresAt: { gt: new Date() } }) {
+export async function countWaiting(db: Db, where: Prisma.ActionRequestWhereInput) {
   const counted = await db.actionRequest.count({ where, take: WAITING_CAP + 1 });
   return { waiting: Math.min(counted, WAITING_CAP), waitingCapped: counted > WAITING_CAP };
 }

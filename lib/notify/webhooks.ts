@@ -24,6 +24,13 @@ export async function enqueueWebhooks(tx: Tx, event: string, message: SlackMessa
   if (urls.length) await tx.webhookDelivery.createMany({ data: urls.map((url) => ({ url, event, payload: message as object })) });
 }
 
+/** enqueueWebhooks for many events at once (a bulk reject): the settings are read once. */
+export async function enqueueWebhookBatch(tx: Tx, events: readonly { event: string; message: SlackMessage & Record<string, unknown> }[]): Promise<void> {
+  if (events.length === 0) return;
+  const { approval_webhooks: urls } = await readSettings(tx);
+  if (urls.length) await tx.webhookDelivery.createMany({ data: events.flatMap((e) => urls.map((url) => ({ url, event: e.event, payload: e.message as object }))) });
+}
+
 async function post(url: string, payload: unknown): Promise<string | null> {
   try {
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(payload), signal: AbortSignal.timeout(TIMEOUT_MS) });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BulkRejectFilter, BulkRejectInput, bulkReject, previewBulkReject } from "@/lib/approvals/bulk-reject";
 import { getActionRequestOrThrow, listActionRequests, pendingQueue, requestStatus } from "@/lib/approvals/requests";
 import { ActionVoteInput, voteOnActionRequest } from "@/lib/approvals/vote";
 import { listDeliveries } from "@/lib/notify/webhooks";
@@ -34,6 +35,22 @@ export const APPROVAL_ROUTES: Route[] = [
       const rows = await listActionRequests(store.prisma, q);
       return { requests: rows.map((r) => ({ ...r, ...requestStatus(r) })) };
     },
+  },
+  // Before "/approvals/:id", which would otherwise take "bulk-reject" for an id.
+  {
+    method: "GET",
+    path: "/api/v1/admin/approvals/bulk-reject",
+    permission: "approvals.vote",
+    handler: async ({ store, principal, url }) => {
+      const filter = parseInput(BulkRejectFilter, { asOf: new Date().toISOString(), ...Object.fromEntries(url.searchParams) });
+      return previewBulkReject(store.prisma, principal, filter);
+    },
+  },
+  {
+    method: "POST",
+    path: "/api/v1/admin/approvals/bulk-reject",
+    permission: "approvals.vote",
+    handler: async ({ store, principal, req }) => bulkReject({ db: store.prisma, principal, input: parseInput(BulkRejectInput, await readJson(req)) }),
   },
   {
     method: "GET",

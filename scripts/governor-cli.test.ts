@@ -102,6 +102,29 @@ describe("npm run governor (the incident CLI)", () => {
     assert.deepEqual([missing.code, missing.stderr.trim()], [1, 'Governor refused (404): No agent named "nobody".']);
   });
 
+  it("reject-pending counts first, rejects only with --yes, and says what it did", async () => {
+    const now = Date.now();
+    const rows = Array.from({ length: 3 }, (_, i) => ({
+      id: `00000000-0000-4000-a000-00000000000${i}`, decisionId: `cli-bulk-${i}`, agentId: "ops-bot", tenant: "acme", session: "s", tool: "drop_table",
+      source: "rule", quorum: 1, reviewerGroup: "reviewers", policyVersion: 1, generation: 1, createdAt: new Date(now - (10 - i) * 60_000), expiresAt: new Date(now + 3_600_000),
+    }));
+    await store.prisma.actionRequest.createMany({ data: [...rows, { ...rows[0]!, id: "00000000-0000-4000-a000-000000000009", decisionId: "cli-bulk-9", agentId: "support-bot", tool: "refund_payment" }] });
+    const dry = await cli(["reject-pending", "--agent", "ops-bot", "--reason", "INC-7 loop"], world.tokens.reviewer);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /^3 pending request\(s\) for agent ops-bot as of .*; you may reject 3\.\nNothing was rejected\. Add --yes to reject them\.\n$/);
+    assert.equal(await store.prisma.actionRequest.count({ where: { status: "rejected" } }), 0);
+    const done = await cli(["reject-pending", "--agent", "ops-bot", "--reason", "INC-7 loop", "--yes"], world.tokens.reviewer);
+    assert.equal(done.code, 0, done.stderr);
+    assert.match(done.stdout, /3 of 3 done\nRejected 3; 0 more took your reject vote and need more rejections\.\n$/);
+    assert.deepEqual((await store.prisma.actionRequest.findMany({ where: { status: "rejected" }, orderBy: { id: "asc" } })).map((r) => r.id), rows.map((r) => r.id));
+    const noReason = await cli(["reject-pending", "--agent", "ops-bot"], world.tokens.reviewer);
+    assert.deepEqual([noReason.code, noReason.stderr.trim()], [2, 'reject-pending needs --reason "why" (at least 3 characters): it is audited and sent with each rejection.']);
+    const operator = await cli(["reject-pending", "--reason", "loop", "--yes"]);
+    assert.equal(operator.code, 1);
+    assert.match(operator.stderr, /Governor refused \(403\)/);
+    assert.equal(await store.prisma.actionRequest.count({ where: { status: "pending" } }), 1);
+  });
+
   it("answers misuse with exit 2 and says what is wrong, before calling Governor", async () => {
     const two = await cli(["kill", "--tool", "a", "--agent", "b"]);
     assert.deepEqual([two.code, two.stderr.trim()], [2, "Give at most one of --tool, --agent, --tenant (got --tool, --agent)."]);

@@ -1,4 +1,4 @@
-// npm run governor -- <status|agents|kill|recover> … – the incident CLI. It calls the same admin API as
+// npm run governor -- <status|agents|kill|recover|reject-pending> … – the incident CLI. It calls the same admin API as
 // the console, with a personal token, so a bot and a person leave the same audit trail.
 import { parseArgs } from "node:util";
 import { printAgent, printAgents } from "./governor-agents";
@@ -9,6 +9,7 @@ const USAGE = `Usage:
   npm run governor -- kill    [--tool X | --agent Y | --tenant Z] [--reason "…"] [--force]
   npm run governor -- recover [--tool X | --agent Y | --tenant Z] --reason "…"
   npm run governor -- confirm-recovery <id>
+  npm run governor -- reject-pending [--tool X] [--agent Y] [--tenant Z] --reason "…" [--yes]
 
 agents lists every agent with its status and last 15 minutes; with a name, what that agent may
 call now per tool and tenant, and its latest denials.
@@ -16,11 +17,15 @@ call now per tool and tenant, and its latest denials.
 A kill names a tool, agent or tenant the policy knows, so a typo is refused rather than stopping
 nothing; --force stops a name the policy does not have (yet).
 
+reject-pending casts your reject vote on every pending approval request that matches (a reviewer's
+token): it first says how many that is, and only with --yes rejects them, in batches, leaving out
+requests that arrive after the count.
+
 Environment: GOVERNOR_URL (default http://localhost:3000), GOVERNOR_TOKEN (a personal token, gov_pat_…).`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { tool: { type: "string" }, agent: { type: "string" }, tenant: { type: "string" }, reason: { type: "string" }, force: { type: "boolean" }, help: { type: "boolean", short: "h" } },
+  options: { tool: { type: "string" }, agent: { type: "string" }, tenant: { type: "string" }, reason: { type: "string" }, force: { type: "boolean" }, yes: { type: "boolean" }, help: { type: "boolean", short: "h" } },
 });
 
 function fail(message: string, code = 2): never {
@@ -88,6 +93,32 @@ switch (command) {
     if (!arg) fail("confirm-recovery needs the recovery id (see `status`).");
     const r = await call("POST", `/api/v1/admin/controls/recoveries/${arg}/confirm`, {});
     console.log(`Recovery confirmed; the kill is lifted (generation ${r.generation}).`);
+    break;
+  }
+  case "reject-pending": {
+    if (!values.reason || values.reason.trim().length < 3) fail('reject-pending needs --reason "why" (at least 3 characters): it is audited and sent with each rejection.');
+    const filter = Object.fromEntries((["tool", "agent", "tenant"] as const).filter((k) => values[k]).map((k) => [k, values[k]!]));
+    const p = await call("GET", `/api/v1/admin/approvals/bulk-reject?${new URLSearchParams(filter)}`);
+    const scope = Object.entries(filter).map(([k, v]) => `${k} ${v}`).join(", ") || "any agent, tool and tenant";
+    console.log(`${p.matching} pending request(s) for ${scope} as of ${p.asOf}; you may reject ${p.eligible}.`);
+    if (p.alreadyVoted) console.log(`  ${p.alreadyVoted} you already voted on`);
+    if (p.ownRequests) console.log(`  ${p.ownRequests} you started (someone else decides those)`);
+    for (const g of p.otherGroups as { group: string; count: number }[]) console.log(`  ${g.count} for reviewer group ${g.group}, which you are not in`);
+    if (p.eligible === 0) break;
+    if (!values.yes) {
+      console.log("Nothing was rejected. Add --yes to reject them.");
+      break;
+    }
+    let done = 0;
+    let rejected = 0;
+    for (;;) {
+      const r = await call("POST", "/api/v1/admin/approvals/bulk-reject", { ...filter, asOf: p.asOf, comment: values.reason.trim() });
+      done += r.requestIds.length;
+      rejected += r.rejected;
+      console.log(`  ${done} of ${p.eligible} done`);
+      if (r.remaining === 0 || r.requestIds.length === 0) break;
+    }
+    console.log(`Rejected ${rejected}; ${done - rejected} more took your reject vote and need more rejections.`);
     break;
   }
   default:

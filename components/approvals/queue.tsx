@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { useState } from "react";
+import { BulkReject } from "@/components/approvals/bulk-reject";
 import { Countdown } from "@/components/approvals/countdown";
 import { FilterBar } from "@/components/approvals/filter-bar";
 import type { RequestFilter } from "@/components/approvals/filter-params";
@@ -23,7 +24,7 @@ const STATUSES = [
 ];
 
 /** The reviewers' queue: pending requests, riskiest and longest-waiting first, live. */
-export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
+export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; canVote: boolean }) {
   const [filter, setFilter] = useState<RequestFilter>({ ...initial, status: initial.status ?? "pending" });
   const pendingView = filter.status === "pending";
   const apiFilter: RequestFilter = pendingView ? { ...filter, status: undefined, view: "queue" } : { ...filter, status: filter.status === "all" ? undefined : filter.status };
@@ -43,7 +44,10 @@ export function ApprovalQueue({ initial }: { initial: RequestFilter }) {
           {list.data ? `${(pendingView ? (list.data.waiting ?? rows.length) : rows.length).toLocaleString("en-US")}${pendingView && list.data.waitingCapped ? "+" : ""} ${pendingView ? "waiting" : "shown"}` : ""}
           {pendingView ? " · riskiest first, then longest waiting" : " · newest first"}
         </p>
-        <LiveStatus query={list} />
+        <div className="flex items-center gap-3">
+          <LiveStatus query={list} />
+          {pendingView && canVote && ordered.length > 0 && <BulkReject filter={filter} />}
+        </div>
       </div>
       {/* Only when the server split the queue: a request that expired on the way is not "the others". */}
       {pendingView && list.data?.waiting !== undefined && list.data.waiting > 2 * QUEUE_END ? (

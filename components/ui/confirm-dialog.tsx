@@ -15,6 +15,8 @@ export function ConfirmDialog(props: {
   confirmLabel: string;
   danger?: boolean;
   pending?: boolean;
+  /** Keeps the confirm button off while the dialog's own fields are not ready (a reason, say). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -37,7 +39,7 @@ export function ConfirmDialog(props: {
         // preventDefault also keeps Enter from submitting a form the dialog is declared in.
         if (e.key !== "Enter" || e.nativeEvent.isComposing || !(e.target instanceof HTMLInputElement)) return;
         e.preventDefault();
-        if (!props.pending) props.onConfirm();
+        if (!props.pending && !props.confirmDisabled) props.onConfirm();
       }}
       aria-labelledby={titleId}
       // A dialog inherits text styles from where it is declared: the kill switch's sits in the
@@ -48,7 +50,7 @@ export function ConfirmDialog(props: {
       {props.children && <div className="mt-2 text-sm text-slate-600 dark:text-slate-300">{props.children}</div>}
       <div className="mt-6 flex justify-end gap-2">
         <Button variant="secondary" onClick={props.onCancel} disabled={props.pending}>Cancel</Button>
-        <Button variant={props.danger ? "danger" : "primary"} onClick={props.onConfirm} disabled={props.pending} autoFocus>
+        <Button variant={props.danger ? "danger" : "primary"} onClick={props.onConfirm} disabled={props.pending || props.confirmDisabled} autoFocus>
           {props.pending ? "Working…" : props.confirmLabel}
         </Button>
       </div>

@@ -1,6 +1,6 @@
 import { expect, type Page } from "@playwright/test";
 import { createGovernor, type Governor } from "../lib/sdk";
-import { E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
+import { E2E_OPS_TOKEN, E2E_SUPPORT_TOKEN, login, newClient, test } from "./helpers";
 
 const BASE = `http://localhost:${process.env.E2E_PORT ?? 3100}`;
 // Mutations from a page's request context need the console's own origin, as the browser sends.
@@ -172,4 +172,59 @@ test("an expired request cannot be approved", async ({ browser }) => {
   }
   const restored = await (await admin.request.get("/api/v1/admin/policy")).json();
   expect(restored.version.document.tools.refund_payment.approval.expires_in_s).toBe(original.tools.refund_payment.approval.expires_in_s);
+});
+
+test("a reviewer clears a flood: Reject matching… previews, needs a reason, rejects what was counted and leaves what arrived later", async ({ browser }) => {
+  test.setTimeout(90_000);
+  const ops = createGovernor({ url: BASE, token: E2E_OPS_TOKEN, agent: "ops-bot", timeoutMs: 5000 });
+  try {
+    const session = uniqueSession("flood");
+    const flood: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const d = await ops.decide({ tenant: "globex", session, tool: "drop_table", idempotencyKey: `${session}-${i}` });
+      expect(d.decision).toBe("pending");
+      flood.push(d.approvalId!);
+    }
+    const [page] = await reviewers(browser, ["reviewer1"]);
+    await page!.goto("/approvals?agent=ops-bot&tool=drop_table&tenant=globex");
+    await expect(page!.getByTestId("approval-row")).toHaveCount(5);
+    await page!.getByTestId("bulk-reject-open").click();
+    const dialog = page!.getByTestId("bulk-reject-dialog");
+    await expect(dialog).toContainText("Pending requests for agent ops-bot, tool drop_table, tenant globex that arrived by");
+    const confirm = page!.getByRole("button", { name: "Reject 5 requests" });
+    await expect(confirm).toBeDisabled();
+
+    // The agent asks again after the reviewer counted: that request is not the reviewer's to reject unseen.
+    await new Promise((r) => setTimeout(r, 50));
+    const late = await ops.decide({ tenant: "globex", session, tool: "drop_table", idempotencyKey: `${session}-late` });
+    expect(late.decision).toBe("pending");
+
+    await page!.getByLabel(/^Reason/).fill("e2e: ops-bot looping on drop_table");
+    await expect(confirm).toBeEnabled();
+    await confirm.click();
+    await expect(page!.getByRole("status").filter({ hasText: "Rejected 5 requests." })).toBeVisible();
+    await expect(dialog).toBeHidden();
+    await expect(page!.getByTestId("approval-row")).toHaveCount(1);
+
+    for (const id of flood) {
+      const res = await page!.request.get(`${BASE}/api/v1/approvals/${id}`, { headers: { authorization: `Bearer ${E2E_OPS_TOKEN}` } });
+      expect((await res.json()).status, id).toBe("rejected");
+    }
+    const stillWaiting = await page!.request.get(`${BASE}/api/v1/approvals/${late.approvalId}`, { headers: { authorization: `Bearer ${E2E_OPS_TOKEN}` } });
+    expect((await stillWaiting.json()).status).toBe("pending");
+    // Each rejection is in the request's own trail, with the reason.
+    await page!.goto(`/approvals/${flood[0]}`);
+    await expect(page!.getByText("e2e: ops-bot looping on drop_table")).toBeVisible();
+
+    // Someone who may not vote is not offered the button, and a forged call is refused.
+    const viewer = await newClient(browser);
+    await login(viewer, "viewer");
+    await viewer.goto("/approvals?agent=ops-bot");
+    await expect(viewer.getByTestId("approval-row").first()).toBeVisible();
+    await expect(viewer.getByTestId("bulk-reject-open")).toHaveCount(0);
+    const forged = await viewer.request.post("/api/v1/admin/approvals/bulk-reject", { data: { asOf: new Date().toISOString(), comment: "forged" }, headers: SAME_ORIGIN });
+    expect(forged.status()).toBe(403);
+  } finally {
+    await ops.close();
+  }
 });

@@ -82,13 +82,13 @@ export function BulkReject({ filter }: { filter: RequestFilter }) {
 
   return (
     <>
-      <Button variant="secondary" onClick={open} disabled={phase.kind === "previewing"} data-testid="bulk-reject-open" className="text-red-700 dark:text-red-300">
+      <Button variant="secondary" onClick={open} disabled={phase.kind === "previewing"} data-testid="bulk-reject-open">
         {phase.kind === "previewing" ? "Counting…" : "Reject matching…"}
       </Button>
       <ConfirmDialog
         open={preview !== null}
         title={eligible ? `Reject ${plural(eligible, "request")}?` : "Nothing here for you to reject"}
-        confirmLabel={phase.kind === "failed" ? "Try the rest again" : `Reject ${plural(eligible, "request")}`}
+        confirmLabel={phase.kind === "failed" ? "Try the rest again" : eligible ? `Reject ${plural(eligible, "request")}` : "Reject"}
         danger
         pending={running}
         confirmDisabled={eligible === 0 || reason.trim().length < 3}

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { voteOnActionRequest } from "@/lib/approvals/vote";
 import { createToken } from "@/lib/auth/tokens";
+import { setControl } from "@/lib/controls/controls";
 import { updateSettings } from "@/lib/controls/settings";
 import { deliverDue } from "@/lib/notify/webhooks";
 import { DEMO_POLICY } from "@/lib/policy/demo-policy";
@@ -76,6 +77,35 @@ describe("action requests and quorum", () => {
     assert.match(again.body.reasons[0].message, /already executed/);
     const audit = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "approval.execute", target: `approval:${approvalId}` } });
     assert.deepEqual((audit.after as { approvers: string[] }).approvers, ["reviewer1", "reviewer2"]);
+  });
+
+  it("an approved action does not run while a kill switch or read-only mode is on, and runs once after recovery", async () => {
+    const { approvalId } = await support.decide(refund());
+    await vote("reviewer1", approvalId);
+    await vote("reviewer2", approvalId);
+    const flip = (control: "global_kill" | "agent_kill" | "tenant_kill" | "tool_kill" | "read_only", active: boolean, target?: string) =>
+      setControl({ db: store.prisma, principal: world.principals.operator, input: { control, target, active, reason: active ? "INC-5" : "fixed" } });
+    const stops = [
+      { control: "global_kill", target: undefined, primitive: "kill_switch", message: /^Every agent is stopped by oncall: INC-5; the approved action stays unused until that is lifted\.$/ },
+      { control: "agent_kill", target: "support-bot", primitive: "kill_switch", message: /^Agent "support-bot" is stopped/ },
+      { control: "tenant_kill", target: "acme", primitive: "kill_switch", message: /^Tenant "acme" is stopped/ },
+      { control: "tool_kill", target: "refund_payment", primitive: "kill_switch", message: /^Tool "refund_payment" is stopped/ },
+      { control: "read_only", target: undefined, primitive: "read_only", message: /^Read-only mode is on \(set by oncall\); "refund_payment" is a write tool/ },
+    ] as const;
+    for (const s of stops) {
+      // Straight after the commit, before this instance's snapshot could have heard of it: the
+      // claim reads the controls in its own transaction.
+      await flip(s.control, true, s.target);
+      const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
+      assert.deepEqual([run.status, run.body.decision, run.body.primitive], [200, "deny", s.primitive], s.control);
+      assert.match(run.body.reasons[0].message, s.message);
+      const refused = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "approval.execute_refused", target: `approval:${approvalId}` }, orderBy: { seq: "desc" } });
+      assert.deepEqual([(refused.after as { primitive: string }).primitive, (refused.after as { control: string }).control], [s.primitive, s.control]);
+      await flip(s.control, false, s.target);
+    }
+    assert.equal((await store.prisma.actionRequest.findUniqueOrThrow({ where: { id: approvalId } })).executedAt, null, "a refused claim does not use the approval up");
+    const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
+    assert.deepEqual([run.body.decision, run.body.primitive], ["allow", "approval"]);
   });
 
   it("one reject vetoes by default", async () => {

@@ -48,11 +48,13 @@ export async function approvalStatus(dp: DataPlane, principal: Principal, id: st
 export async function executeApproval(dp: DataPlane, principal: Principal, id: string) {
   const executionId = randomUUID();
   const r = await ownRequest(dp, principal, id);
-  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId);
+  const live = dp.holder.current.tools.get(r.tool);
+  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: dp.holder.current.mutating.has(r.tool) } : null);
   const snap = dp.holder.current;
   const reasons = outcome.allowed
     ? [{ primitive: "approval", message: `Approved by ${outcome.approvers.join(", ")}`, value: outcome.approvers, bound: r.quorum }]
-    : [{ primitive: "approval", message: outcome.message }];
+    : [outcome.stop ? { ...outcome.stop, message: outcome.message } : { primitive: "approval", message: outcome.message }];
+  const primitive = reasons[0]!.primitive;
   const decision = outcome.allowed ? "allow" : "deny";
   dp.log.push({
     id: executionId,
@@ -63,7 +65,7 @@ export async function executeApproval(dp: DataPlane, principal: Principal, id: s
     tool: r.tool,
     request: { agent: r.agentId, tenant: r.tenant, session: r.session, tool: r.tool, args: r.args, approvalId: id },
     decision,
-    primitive: "approval",
+    primitive,
     reasons,
     policyVersion: snap.policyVersion,
     generation,
@@ -73,5 +75,5 @@ export async function executeApproval(dp: DataPlane, principal: Principal, id: s
     grantId: null,
     failsafe: false,
   });
-  return { decision, decisionId: executionId, policyVersion: snap.policyVersion, generation, cohort: "stable", enforced: true, primitive: "approval", reasons, approvalId: id };
+  return { decision, decisionId: executionId, policyVersion: snap.policyVersion, generation, cohort: "stable", enforced: true, primitive, reasons, approvalId: id };
 }

@@ -141,8 +141,21 @@ function globToRegex(glob: string): RegExp {
   return new RegExp(`^${glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 }
 
-function keyed(controls: ControlState[], kind: ControlState["control"]): Map<string, ControlState> {
+function keyed(controls: readonly ControlState[], kind: ControlState["control"]): Map<string, ControlState> {
   return new Map(controls.filter((c) => c.control === kind).map((c) => [c.target, c]));
+}
+
+/** The runtime controls as evaluate() looks them up; also read fresh where a snapshot is not enough. */
+export function compileControls(controls: readonly ControlState[]): Snapshot["controls"] {
+  const first = (kind: ControlState["control"]) => controls.find((c) => c.control === kind) ?? null;
+  return {
+    globalKill: first("global_kill"),
+    readOnly: first("read_only"),
+    approvalAll: first("approval_all"),
+    toolKills: keyed(controls, "tool_kill"),
+    agentKills: keyed(controls, "agent_kill"),
+    tenantKills: keyed(controls, "tenant_kill"),
+  };
 }
 
 /**
@@ -168,7 +181,6 @@ export function compile(doc: PolicyDocument, overlay: Overlay, meta: { policyVer
     list.push({ ...g, expiresAtMs: Date.parse(g.expiresAt), resourceRegex: g.resourcePattern ? globToRegex(g.resourcePattern) : null });
     grants.set(g.agentId, list);
   }
-  const first = (kind: ControlState["control"]) => overlay.controls.find((c) => c.control === kind) ?? null;
   return Object.freeze({
     policyVersion: meta.policyVersion,
     generation: meta.generation,
@@ -180,14 +192,7 @@ export function compile(doc: PolicyDocument, overlay: Overlay, meta: { policyVer
     reviewerGroups: new Map(Object.entries(doc.reviewer_groups)),
     crossings: new Set(doc.zones.crossings.map((c) => `${c.from}>${c.to}`)),
     zoneViolation: doc.zones.on_violation,
-    controls: {
-      globalKill: first("global_kill"),
-      readOnly: first("read_only"),
-      approvalAll: first("approval_all"),
-      toolKills: keyed(overlay.controls, "tool_kill"),
-      agentKills: keyed(overlay.controls, "agent_kill"),
-      tenantKills: keyed(overlay.controls, "tenant_kill"),
-    },
+    controls: compileControls(overlay.controls),
     grants,
     runtime: compileRuntime(overlay.services, overlay.dependencies),
     blastBounds: {

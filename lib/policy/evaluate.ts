@@ -100,6 +100,26 @@ function killed(c: ControlState, what: string): Reason {
   return { primitive: "kill_switch", message: `${what} is stopped by ${c.setBy}${c.reason ? `: ${c.reason}` : ""}`, value: c.control, bound: c.target || "all" };
 }
 
+/**
+ * Step 1 on its own: the kill that stops this call, global first. Also checked when an approved
+ * action is executed (lib/approvals/execute.ts), so an approval given before a stop does not
+ * outrank it.
+ */
+export function killReason(c: Snapshot["controls"], call: { agent: string; tenant: string; tool: string }): Reason | null {
+  if (c.globalKill) return killed(c.globalKill, "Every agent");
+  const agentKill = c.agentKills.get(call.agent);
+  if (agentKill) return killed(agentKill, `Agent "${call.agent}"`);
+  const tenantKill = c.tenantKills.get(call.tenant);
+  if (tenantKill) return killed(tenantKill, `Tenant "${call.tenant}"`);
+  const toolKill = c.toolKills.get(call.tool);
+  return toolKill ? killed(toolKill, `Tool "${call.tool}"`) : null;
+}
+
+/** Step 3's refusal, for a tool of a mutating kind while read-only mode is on. */
+export function readOnlyReason(readOnly: ControlState, tool: string, kind: string): Reason {
+  return { primitive: "read_only", message: `Read-only mode is on (set by ${readOnly.setBy}); "${tool}" is a ${kind} tool`, value: kind, bound: "read" };
+}
+
 function findGrant(grants: readonly CompiledGrant[] | undefined, tool: string, resource: string | undefined, now: number): CompiledGrant | undefined {
   return grants?.find(
     (g) => g.expiresAtMs > now && (g.tools.includes("*") || g.tools.includes(tool)) && (!g.resourceRegex || (resource !== undefined && g.resourceRegex.test(resource))),
@@ -122,13 +142,8 @@ export function evaluate(req: DecisionRequest, snap: Snapshot, state: EvalState)
   const c = snap.controls;
   const tool = snap.tools.get(req.tool);
   // 1. kill switches
-  if (c.globalKill) return result(snap, state, "deny", killed(c.globalKill, "Every agent"), tool);
-  const agentKill = c.agentKills.get(req.agent);
-  if (agentKill) return result(snap, state, "deny", killed(agentKill, `Agent "${req.agent}"`), tool);
-  const tenantKill = c.tenantKills.get(req.tenant);
-  if (tenantKill) return result(snap, state, "deny", killed(tenantKill, `Tenant "${req.tenant}"`), tool);
-  const toolKill = c.toolKills.get(req.tool);
-  if (toolKill) return result(snap, state, "deny", killed(toolKill, `Tool "${req.tool}"`), tool);
+  const stop = killReason(c, req);
+  if (stop) return result(snap, state, "deny", stop, tool);
 
   // 2. allow lists
   const agentTools = snap.agentTools.get(req.agent);
@@ -149,9 +164,7 @@ export function evaluate(req: DecisionRequest, snap: Snapshot, state: EvalState)
   }
 
   // 3. read-only mode
-  if (c.readOnly && snap.mutating.has(req.tool)) {
-    return result(snap, state, "deny", { primitive: "read_only", message: `Read-only mode is on (set by ${c.readOnly.setBy}); "${req.tool}" is a ${tool.kind} tool`, value: tool.kind, bound: "read" }, tool);
-  }
+  if (c.readOnly && snap.mutating.has(req.tool)) return result(snap, state, "deny", readOnlyReason(c.readOnly, req.tool, tool.kind), tool);
 
   // 4. sandbox grant
   let grantId: string | undefined;

@@ -228,3 +228,23 @@ test("a reviewer clears a flood: Reject matching… previews, needs a reason, re
     await ops.close();
   }
 });
+
+test("during a stop, the request page tells reviewers an approval will not run until it is lifted", async ({ browser }) => {
+  const d = await support.decide({ tenant: "acme", session: uniqueSession("stopped"), tool: "refund_payment", args: { amount: 9 } });
+  expect(d.decision).toBe("pending");
+  const oncall = await newClient(browser);
+  await login(oncall, "oncall");
+  const flip = (active: boolean) => oncall.request.post("/api/v1/admin/controls", { data: { control: "agent_kill", target: "support-bot", active, reason: "e2e INC-77" }, headers: SAME_ORIGIN });
+  expect((await flip(true)).status()).toBe(200);
+  try {
+    const [page] = await reviewers(browser, ["reviewer1"]);
+    await page!.goto(`/approvals/${d.approvalId}`);
+    await expect(page!.getByTestId("request-stopped")).toContainText("Agent stopped: support-bot");
+    await expect(page!.getByTestId("request-stopped")).toContainText("If approved, this action does not run while the stop holds");
+    await expect(page!.getByTestId("request-stopped")).toContainText("e2e INC-77");
+    expect((await flip(false)).status()).toBe(200);
+    await expect(page!.getByTestId("request-stopped")).toHaveCount(0);
+  } finally {
+    await flip(false);
+  }
+});

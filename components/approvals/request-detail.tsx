@@ -12,6 +12,7 @@ import type { ActionRequest, PolicyDoc, Viewer } from "@/components/approvals/ty
 import { useApproval, usePolicyHead } from "@/components/approvals/use-approvals";
 import { VotePanel } from "@/components/approvals/vote-panel";
 import { VotesList } from "@/components/approvals/votes-list";
+import { CONTROL_LABEL, useControls, type ActiveControl } from "@/components/controls/use-controls";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ApiError } from "@/lib/client/api";
@@ -47,6 +48,7 @@ export function RequestDetail({ id, viewer }: { id: string; viewer: Viewer }) {
         <span className="ml-auto"><LiveStatus query={q} /></span>
       </div>
       <Outcome r={r} />
+      <StoppedNote r={r} kind={tool?.kind} />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-4">
           <Card title="Arguments">
@@ -114,6 +116,29 @@ function Rule({ r, doc, members }: { r: ActionRequest; doc: PolicyDoc | undefine
       <Row term="Expires" value={<>{utc(r.expiresAt, true)} {r.status === "pending" ? <Countdown expiresAt={r.expiresAt} /> : `(window of ${duration(Date.parse(r.expiresAt) - Date.parse(r.createdAt))})`}</>} />
       {changed && <Row term="Live rule" value={`The live policy now asks ${live.quorum} of ${live.group}; this request keeps the rule it was opened under.`} />}
     </dl>
+  );
+}
+
+const MUTATING = new Set(["write", "send", "destructive", "schema"]);
+
+/** The stop that would refuse this request's execution now, in the server's order (lib/approvals/execute.ts). */
+function coveringStop(controls: ActiveControl[], r: ActionRequest, kind: string | undefined): ActiveControl | undefined {
+  const find = (control: string, target = "") => controls.find((c) => c.control === control && c.target === target);
+  return find("global_kill") ?? find("agent_kill", r.agentId) ?? find("tenant_kill", r.tenant) ?? find("tool_kill", r.tool)
+    ?? (kind === undefined || MUTATING.has(kind) ? find("read_only") : undefined);
+}
+
+/** Reviewers deciding during an incident should know an approval will not run while a stop holds. */
+function StoppedNote({ r, kind }: { r: ActionRequest; kind: string | undefined }) {
+  const controls = useControls();
+  if (r.executedAt || (r.status !== "pending" && r.status !== "approved")) return null;
+  const stop = coveringStop(controls.data?.controls ?? [], r, kind);
+  if (!stop) return null;
+  const what = `${CONTROL_LABEL[stop.control] ?? stop.control}${stop.target ? `: ${stop.target}` : ""}`;
+  return (
+    <p role="note" data-testid="request-stopped" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200">
+      <strong>{what}</strong> (by {stop.setBy} {ago(stop.setAt)}{stop.reason ? `: ${stop.reason}` : ""}). {r.status === "approved" ? "This approved action" : "If approved, this action"} does not run while the stop holds; the agent can run it once the stop is lifted.
+    </p>
   );
 }
 

@@ -229,7 +229,7 @@ test("a reviewer clears a flood: Reject matching… previews, needs a reason, re
   }
 });
 
-test("during a stop, the request page tells reviewers an approval will not run until it is lifted", async ({ browser }) => {
+test("during a stop, the queue marks the rows it covers and the request page tells reviewers an approval will not run until it is lifted", async ({ browser }) => {
   const d = await support.decide({ tenant: "acme", session: uniqueSession("stopped"), tool: "refund_payment", args: { amount: 9 } });
   expect(d.decision).toBe("pending");
   const oncall = await newClient(browser);
@@ -238,6 +238,8 @@ test("during a stop, the request page tells reviewers an approval will not run u
   expect((await flip(true)).status()).toBe(200);
   try {
     const [page] = await reviewers(browser, ["reviewer1"]);
+    await page!.goto("/approvals?agent=support-bot&tool=refund_payment");
+    await expect(page!.getByTestId("row-stopped").first()).toContainText("Agent stopped: support-bot");
     await page!.goto(`/approvals/${d.approvalId}`);
     await expect(page!.getByTestId("request-stopped")).toContainText("Agent stopped: support-bot");
     await expect(page!.getByTestId("request-stopped")).toContainText("If approved, this action does not run while the stop holds");

@@ -10,6 +10,9 @@ import { ago, utc } from "@/components/approvals/format";
 import { LiveStatus } from "@/components/approvals/live-status";
 import { byRiskThenAge, riskOf } from "@/components/approvals/risk";
 import { RiskBadge, StatusBadge } from "@/components/approvals/status-badge";
+import { coveringStop, stopLabel } from "@/components/approvals/stops";
+import { useControls, type ActiveControl } from "@/components/controls/use-controls";
+import type { ActionRequest } from "@/components/approvals/types";
 import { useApprovalList, usePolicyHead } from "@/components/approvals/use-approvals";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
@@ -30,6 +33,7 @@ export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; ca
   const apiFilter: RequestFilter = pendingView ? { ...filter, status: undefined, view: "queue" } : { ...filter, status: filter.status === "all" ? undefined : filter.status };
   const list = useApprovalList(apiFilter);
   const policy = usePolicyHead();
+  const controls = useControls();
   const tools = policy.data?.version?.document.tools ?? {};
   // The API already reports a pending request past its expiry as expired; it belongs in History.
   const rows = (list.data?.requests ?? []).filter((r) => !pendingView || r.status === "pending");
@@ -108,6 +112,7 @@ export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; ca
                   <td className="px-3 py-2 text-xs">
                     <StatusBadge status={r.status} />
                     <div className="mt-1">{r.status === "pending" ? <Countdown expiresAt={r.expiresAt} /> : r.resolvedBy ? `by ${r.resolvedBy}` : null}</div>
+                    <StopTag r={r} controls={controls.data?.controls} kind={tools[r.tool]?.kind} />
                   </td>
                 </tr>
               ))}
@@ -115,6 +120,18 @@ export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; ca
           </table>
         </div>
       )}
+    </div>
+  );
+}
+
+/** Marks a row whose action would not run now because a stop covers it. */
+function StopTag({ r, controls, kind }: { r: ActionRequest; controls: ActiveControl[] | undefined; kind: string | undefined }) {
+  if (!controls || (r.status !== "pending" && !(r.status === "approved" && !r.executedAt))) return null;
+  const stop = coveringStop(controls, r, kind);
+  if (!stop) return null;
+  return (
+    <div className="mt-1 text-xs font-medium text-red-700 dark:text-red-300" data-testid="row-stopped" title={`Set by ${stop.setBy}${stop.reason ? `: ${stop.reason}` : ""}. An approval does not run while it holds.`}>
+      <span aria-hidden>⛔ </span>{stopLabel(stop)}
     </div>
   );
 }

@@ -12,7 +12,8 @@ import type { ActionRequest, PolicyDoc, Viewer } from "@/components/approvals/ty
 import { useApproval, usePolicyHead } from "@/components/approvals/use-approvals";
 import { VotePanel } from "@/components/approvals/vote-panel";
 import { VotesList } from "@/components/approvals/votes-list";
-import { CONTROL_LABEL, useControls, type ActiveControl } from "@/components/controls/use-controls";
+import { coveringStop, stopLabel } from "@/components/approvals/stops";
+import { useControls } from "@/components/controls/use-controls";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { ApiError } from "@/lib/client/api";
@@ -119,22 +120,13 @@ function Rule({ r, doc, members }: { r: ActionRequest; doc: PolicyDoc | undefine
   );
 }
 
-const MUTATING = new Set(["write", "send", "destructive", "schema"]);
-
-/** The stop that would refuse this request's execution now, in the server's order (lib/approvals/execute.ts). */
-function coveringStop(controls: ActiveControl[], r: ActionRequest, kind: string | undefined): ActiveControl | undefined {
-  const find = (control: string, target = "") => controls.find((c) => c.control === control && c.target === target);
-  return find("global_kill") ?? find("agent_kill", r.agentId) ?? find("tenant_kill", r.tenant) ?? find("tool_kill", r.tool)
-    ?? (kind === undefined || MUTATING.has(kind) ? find("read_only") : undefined);
-}
-
 /** Reviewers deciding during an incident should know an approval will not run while a stop holds. */
 function StoppedNote({ r, kind }: { r: ActionRequest; kind: string | undefined }) {
   const controls = useControls();
   if (r.executedAt || (r.status !== "pending" && r.status !== "approved")) return null;
   const stop = coveringStop(controls.data?.controls ?? [], r, kind);
   if (!stop) return null;
-  const what = `${CONTROL_LABEL[stop.control] ?? stop.control}${stop.target ? `: ${stop.target}` : ""}`;
+  const what = stopLabel(stop);
   return (
     <p role="note" data-testid="request-stopped" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200">
       <strong>{what}</strong> (by {stop.setBy} {ago(stop.setAt)}{stop.reason ? `: ${stop.reason}` : ""}). {r.status === "approved" ? "This approved action" : "If approved, this action"} does not run while the stop holds; the agent can run it once the stop is lifted.

@@ -16,6 +16,7 @@ import type { ActionRequest } from "@/components/approvals/types";
 import { useApprovalList, usePolicyHead } from "@/components/approvals/use-approvals";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
+import { StopIcon } from "@/components/ui/icons";
 import { QUEUE_END } from "@/lib/approvals/queue-size";
 
 const STATUSES = [
@@ -131,7 +132,7 @@ function StopTag({ r, controls, kind }: { r: ActionRequest; controls: ActiveCont
   if (!stop) return null;
   return (
     <div className="mt-1 text-xs font-medium text-red-700 dark:text-red-300" data-testid="row-stopped" title={`Set by ${stop.setBy}${stop.reason ? `: ${stop.reason}` : ""}. An approval does not run while it holds.`}>
-      <span aria-hidden>⛔ </span>{stopLabel(stop)}
+      <StopIcon className="mr-1" />{stopLabel(stop)}
     </div>
   );
 }

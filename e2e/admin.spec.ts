@@ -70,3 +70,32 @@ test("an admin's settings stay as set: adding a webhook keeps two-person recover
   await page.getByRole("button", { name: "Save changes" }).click();
   await expect(page.getByTestId("no-webhooks")).toBeVisible();
 });
+
+test("an admin rotates the audit signing key after confirming; the old key stays published", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "admin");
+  const before = (await (await page.request.get("/api/v1/audit/keys")).json()).keys as { keyId: string; retiredAt: string | null }[];
+  const active = before.find((k) => k.retiredAt === null)!;
+  await page.goto("/admin");
+  const table = page.getByTestId("signing-keys");
+  await expect(table.getByRole("row", { name: new RegExp(active.keyId) })).toContainText("signing");
+  await page.getByTestId("rotate-key").click();
+  const dialog = page.getByRole("dialog", { name: "Rotate the audit signing key?" });
+  await dialog.getByLabel(/Reason/).fill("x");
+  await expect(dialog.getByRole("button", { name: "Rotate key" })).toBeDisabled();
+  await dialog.getByLabel(/Reason/).fill("e2e yearly rotation");
+  await dialog.getByRole("button", { name: "Rotate key" }).click();
+  await expect(page.getByRole("status").filter({ hasText: `${active.keyId} is retired and stays published` })).toBeVisible();
+  await expect(table.getByRole("row", { name: new RegExp(active.keyId) })).toContainText("retired");
+  const after = (await (await page.request.get("/api/v1/audit/keys")).json()).keys as { keyId: string; retiredAt: string | null }[];
+  expect(after).toHaveLength(before.length + 1);
+  const signing = after.filter((k) => k.retiredAt === null);
+  expect(signing).toHaveLength(1);
+  await expect(table.getByRole("row", { name: new RegExp(signing[0]!.keyId) })).toContainText("signing");
+
+  // An auditor reads the keys but cannot rotate them.
+  const auditor = await newClient(browser);
+  await login(auditor, "auditor");
+  const forged = await auditor.request.post("/api/v1/admin/audit/keys/rotate", { data: {}, headers: { origin: new URL(page.url()).origin } });
+  expect(forged.status()).toBe(403);
+});

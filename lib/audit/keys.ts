@@ -1,9 +1,11 @@
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, scryptSync, type KeyObject } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { Db, Tx } from "@/lib/db/client";
-import { appendAudit } from "@/lib/audit/append";
-import type { Actor, RequestMeta } from "@/lib/audit/event";
+import { z } from "zod";
+import type { Principal } from "@/lib/auth/principal";
 import { authSecret } from "@/lib/auth/secret";
+import type { Db, Tx } from "@/lib/db/client";
+import { mutate } from "@/lib/db/mutate";
+import { AppError } from "@/lib/errors";
 
 export interface SigningKey {
   id: string;
@@ -92,20 +94,29 @@ async function createStoredKey(tx: Tx): Promise<SigningKey> {
   return key;
 }
 
+export const RotateKeyInput = z.strictObject({
+  reason: z.string().trim().min(3, "must be at least 3 characters").max(500, "must be at most 500 characters").optional(),
+});
+
 /**
- * Retires the active stored key and creates a new one, with its audit event, in one transaction;
- * old public keys stay for verification.
+ * Retires the active stored key and creates a new one, with the permission check, its audit
+ * event and a generation bump, in one transaction; old public keys stay for verification. A key
+ * loaded from GOVERNOR_AUDIT_KEY_FILE is not the store's to rotate: rotating the stored key would
+ * change nothing, so that is refused.
  */
-export async function rotateSigningKey(db: Db, by: { actor: Actor; request?: RequestMeta }): Promise<{ retired: string[]; active: string }> {
-  return db.$transaction(async (tx) => {
+export async function rotateSigningKey(opts: { db: Db; principal: Principal; input?: z.infer<typeof RotateKeyInput> }): Promise<{ retired: string[]; active: string; generation: number }> {
+  if (process.env.GOVERNOR_AUDIT_KEY_FILE) {
+    throw new AppError("conflict", "The signing key is loaded from GOVERNOR_AUDIT_KEY_FILE: rotate it by replacing that file and restarting, not here.");
+  }
+  const { result, generation } = await mutate({ db: opts.db, principal: opts.principal, permission: "audit.keys.rotate" }, async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM pg_advisory_xact_lock(${KEY_LOCK})`;
     const retired = (await tx.auditKey.findMany({ where: { retiredAt: null }, select: { id: true } })).map((r) => r.id);
     await tx.auditKey.updateMany({ where: { retiredAt: null }, data: { retiredAt: new Date() } });
     const key = await createStoredKey(tx);
     const result = { retired, active: key.id };
-    await appendAudit(tx, { actor: by.actor, action: "audit.key_rotate", target: `audit-key:${key.id}`, after: result, request: by.request });
-    return result;
+    return { result, audit: { action: "audit.key_rotate", target: `audit-key:${key.id}`, after: result, reason: opts.input?.reason } };
   });
+  return { ...result, generation };
 }
 
 export async function publicKeys(db: Db) {

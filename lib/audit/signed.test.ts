@@ -50,13 +50,53 @@ describe("signed checkpoints", () => {
       assert.ok(verifyCheckpoint(toCheckpoint(cp), key.publicKey));
       assert.equal(verifyCheckpoint({ ...toCheckpoint(cp), hash: "0".repeat(64) }, key.publicKey), false);
     }
-    const rotated = await rotateSigningKey(store.prisma, { actor: world.principals.admin.actor });
+    const rotated = await rotateSigningKey({ db: store.prisma, principal: world.principals.admin, input: { reason: "yearly rotation" } });
     assert.notEqual(rotated.active, cps[0]!.keyId);
     await recordAudit(store.prisma, { actor, action: "test.after_rotation", target: "x" });
     await checkpointTick(store.prisma);
     const latest = await store.prisma.auditCheckpoint.findFirstOrThrow({ orderBy: { seq: "desc" } });
     assert.equal(latest.keyId, rotated.active);
     assert.equal((await (await fetch(api.url + "/api/v1/audit/keys")).json()).keys.length, 2);
+  });
+
+  it("POST /api/v1/admin/audit/keys/rotate: admin only, with an optional reason, audited; refused for a key from a file", async () => {
+    const post = async (body: unknown, role: keyof World["tokens"] = "admin") => {
+      const res = await fetch(api.url + "/api/v1/admin/audit/keys/rotate", { method: "POST", headers: { authorization: `Bearer ${world.tokens[role]}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+      return { status: res.status, body: await res.json() };
+    };
+    const state = async () => ({ keys: await store.prisma.auditKey.findMany({ orderBy: { id: "asc" } }), audit: await store.prisma.auditEvent.count(), generation: (await store.prisma.generation.findUniqueOrThrow({ where: { id: 1 } })).value });
+    const before = await state();
+    for (const [body, role, status, needle] of [
+      [{ reason: "x" }, "admin", 400, "reason: must be at least 3 characters"],
+      [{ reasn: "typo" }, "admin", 400, "reasn: is not a known field"],
+      [{ reason: "quarterly" }, "auditor", 403, "audit.keys.rotate"],
+      [{ reason: "quarterly" }, "operator", 403, "audit.keys.rotate"],
+    ] as const) {
+      const res = await post(body, role);
+      assert.equal(res.status, status, `${role} ${JSON.stringify(body)}`);
+      assert.ok(res.body.error.message.includes(needle), res.body.error.message);
+    }
+    process.env.GOVERNOR_AUDIT_KEY_FILE = "/nonexistent/key.pem";
+    try {
+      const fromFile = await post({});
+      assert.equal(fromFile.status, 409);
+      assert.match(fromFile.body.error.message, /replacing that file/);
+    } finally {
+      delete process.env.GOVERNOR_AUDIT_KEY_FILE;
+    }
+    assert.deepEqual(await state(), before, "a refused rotation changes nothing");
+
+    const bare = await post(undefined);
+    assert.equal(bare.status, 200, JSON.stringify(bare.body));
+    const res = await post({ reason: "suspected key exposure, INC-31" });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.retired, [bare.body.active]);
+    assert.equal(res.body.generation, before.generation + 2);
+    const event = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "audit.key_rotate" }, orderBy: { seq: "desc" } });
+    assert.deepEqual([event.target, event.reason, event.actorName], [`audit-key:${res.body.active}`, "suspected key exposure, INC-31", "admin"]);
+    const served = (await (await fetch(api.url + "/api/v1/audit/keys")).json()).keys as { keyId: string; retiredAt: string | null }[];
+    assert.deepEqual(served.filter((k) => k.retiredAt === null).map((k) => k.keyId), [res.body.active]);
+    assert.equal(served.length, before.keys.length + 2, "old public keys stay");
   });
 
   it("verify checks a range and the checkpoint that covers it", async () => {

@@ -3,9 +3,10 @@ import { z } from "zod";
 import { exportBundle } from "@/lib/audit/export";
 import { decisionProof } from "@/lib/audit/proof";
 import { AuditQuery, DecisionQuery, listAuditEvents, listDecisions } from "@/lib/audit/list";
-import { publicKeys, rotateSigningKey } from "@/lib/audit/keys";
+import { RotateKeyInput, publicKeys, rotateSigningKey } from "@/lib/audit/keys";
 import { verifyRange } from "@/lib/audit/verify-range";
 import { recordAudit } from "@/lib/audit/record";
+import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
 import { parseInput } from "@/lib/http/validate";
 
@@ -73,12 +74,13 @@ export const AUDIT_ROUTES: Route[] = [
     method: "GET",
     path: "/api/v1/admin/audit/keys",
     permission: "audit.read",
-    handler: async ({ store }) => ({ keys: await publicKeys(store.prisma) }),
+    // `source`: where the signer's private key comes from; only a stored key can be rotated here.
+    handler: async ({ store }) => ({ keys: await publicKeys(store.prisma), source: process.env.GOVERNOR_AUDIT_KEY_FILE ? "file" : "store" }),
   },
   {
     method: "POST",
     path: "/api/v1/admin/audit/keys/rotate",
     permission: "audit.keys.rotate",
-    handler: async ({ store, principal }) => rotateSigningKey(store.prisma, { actor: principal.actor, request: principal.request }),
+    handler: async ({ store, principal, req }) => rotateSigningKey({ db: store.prisma, principal, input: parseInput(RotateKeyInput, (await readJson(req)) ?? {}) }),
   },
 ];

@@ -74,7 +74,7 @@ export function SigningKeysPanel() {
         </table>
       )}
       {keys.data?.source === "file" ? (
-        <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">The signing key is loaded from <code className="font-mono text-xs">GOVERNOR_AUDIT_KEY_FILE</code>: rotate it by replacing that file and restarting.</p>
+        <p className="mt-3 text-sm text-slate-600 dark:text-slate-400">The signing key is loaded from a key file in the server&apos;s configuration (see the README): rotate it by replacing that file and restarting.</p>
       ) : keys.data ? (
         <div className="mt-3 border-t border-slate-100 pt-3 dark:border-slate-800">
           <Button variant="secondary" onClick={() => setConfirming(true)} data-testid="rotate-key">Rotate signing key…</Button>

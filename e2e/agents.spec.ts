@@ -12,6 +12,7 @@ test("oncall sees what an agent is doing and may call, stops it from its page, a
   await login(page, "oncall");
   expect((await decide(page, "search_kb")).decision).toBe("allow");
   expect((await decide(page, "restart_service")).primitive).toBe("not_allowed");
+  expect((await decide(page, "refund_payment")).decision).toBe("pending");
 
   // The list shows the traffic: decisions are logged in the background, about every 250 ms.
   await page.goto("/agents");
@@ -23,6 +24,7 @@ test("oncall sees what an agent is doing and may call, stops it from its page, a
 
   await expect(page.getByTestId("agent-status")).toContainText("Running");
   await expect(page.getByTestId("agent-status")).toContainText("Last asked");
+  await expect(page.getByTestId("agent-approvals")).toContainText(/\d+ approval requests? waiting for reviewers\./);
   await expect(page.getByRole("heading", { name: "Decisions by support-bot" })).toBeVisible();
   const refund = page.getByTestId("access-row-refund_payment");
   await expect(refund.getByTestId("access-acme")).toContainText("needs approval");
@@ -42,6 +44,8 @@ test("oncall sees what an agent is doing and may call, stops it from its page, a
   await dialog.getByLabel(/Reason/).press("Enter");
   await expect(page.getByTestId("agent-status")).toContainText("Stopped by oncall");
   await expect(page.getByTestId("agent-status")).toContainText("e2e: runaway refunds");
+  await expect(page.getByTestId("agent-approvals")).toContainText("will not run while it is stopped; a reviewer can reject them together from the queue");
+  await expect(page.getByTestId("agent-approvals").getByRole("link")).toHaveAttribute("href", "/approvals?agent=support-bot");
   await expect(page.getByTestId("access-row-search_kb").getByTestId("access-acme")).toContainText("stopped", { timeout: 15_000 });
   await expect.poll(async () => (await decide(page, "search_kb")).primitive, { timeout: 5000 }).toBe("kill_switch");
 

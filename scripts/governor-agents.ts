@@ -52,6 +52,9 @@ export async function printAgent(call: Call, name: string): Promise<void> {
   ]);
   const { stable, canary } = d.access as { stable: AgentAccess; canary: (AgentAccess & { percent: number }) | null };
   console.log(`${d.agent.id}: ${status(d.agent.id, ctl.controls)}, ${d.agent.stage}; last asked ${since(d.recent.lastDecisionAt)}; last 15 min ${recentText(d.recent)}`);
+  if (d.approvals.waiting > 0) {
+    console.log(`${d.approvals.waiting}${d.approvals.waitingCapped ? "+" : ""} approval request(s) waiting for reviewers; a reviewer clears them with: npm run governor -- reject-pending --agent ${d.agent.id} --reason "…"`);
+  }
   console.log(`\nWhat it may call now (policy version ${stable.policyVersion}, generation ${stable.generation}; a plain call, before arguments and counters):`);
   console.log(!stable.inPolicy ? "  not in the live policy: every call is denied (not_allowed)" : stable.tools.length ? accessTable(stable) : "  no tools");
   if (canary) {

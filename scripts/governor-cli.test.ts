@@ -109,6 +109,8 @@ describe("npm run governor (the incident CLI)", () => {
       source: "rule", quorum: 1, reviewerGroup: "reviewers", policyVersion: 1, generation: 1, createdAt: new Date(now - (10 - i) * 60_000), expiresAt: new Date(now + 3_600_000),
     }));
     await store.prisma.actionRequest.createMany({ data: [...rows, { ...rows[0]!, id: "00000000-0000-4000-a000-000000000009", decisionId: "cli-bulk-9", agentId: "support-bot", tool: "refund_payment" }] });
+    const agent = await cli(["agents", "ops-bot"]);
+    assert.match(agent.stdout, /^3 approval request\(s\) waiting for reviewers; a reviewer clears them with: npm run governor -- reject-pending --agent ops-bot --reason "…"$/m);
     const dry = await cli(["reject-pending", "--agent", "ops-bot", "--reason", "INC-7 loop"], world.tokens.reviewer);
     assert.equal(dry.code, 0, dry.stderr);
     assert.match(dry.stdout, /^3 pending request\(s\) for agent ops-bot as of .*; you may reject 3\.\nNothing was rejected\. Add --yes to reject them\.\n$/);

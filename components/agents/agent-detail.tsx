@@ -41,11 +41,11 @@ export function AgentDetail({ name, canChange, canStop, canAudit }: { name: stri
   });
   if (q.isPending) return <p role="status" className="text-sm text-slate-500">Loading {name}…</p>;
   if (q.error) return <p role="alert" className="text-sm text-red-700 dark:text-red-400">Could not load agent {name}: {q.error.message}</p>;
-  const { agent, agreement, blast, history, access, recent } = q.data;
+  const { agent, agreement, blast, history, access, recent, approvals } = q.data;
   const next: Stage = agent.stage === "advisory" ? "enforced" : "advisory";
   return (
     <div className="space-y-6">
-      <AgentStatus agent={agent.id} recent={recent} canWrite={canStop} />
+      <AgentStatus agent={agent.id} recent={recent} approvals={approvals} canWrite={canStop} />
       <DecisionActivity agent={agent.id} />
       <RecentDecisions agent={agent.id} canAudit={canAudit} />
       <AccessMatrix agent={agent.id} access={access} />

@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { ago, utc } from "@/components/approvals/format";
-import type { RecentActivity } from "@/components/agents/types";
+import type { AgentDetail, RecentActivity } from "@/components/agents/types";
 import { useControls, useFlipControl } from "@/components/controls/use-controls";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -15,7 +15,7 @@ import { StopIcon } from "@/components/ui/icons";
  * Is the agent running, and when did it last ask: the first thing on-call looks for on an agent's
  * page, with its own stop and resume (the same agent_kill as the Controls page, every instance).
  */
-export function AgentStatus({ agent, recent, canWrite }: { agent: string; recent: RecentActivity; canWrite: boolean }) {
+export function AgentStatus({ agent, recent, approvals, canWrite }: { agent: string; recent: RecentActivity; approvals: AgentDetail["approvals"]; canWrite: boolean }) {
   const controls = useControls();
   const flip = useFlipControl();
   const qc = useQueryClient();
@@ -47,6 +47,14 @@ export function AgentStatus({ agent, recent, canWrite }: { agent: string; recent
           <p className="mt-1 text-slate-600 dark:text-slate-400">
             {recent.lastDecisionAt ? <>Last asked {ago(recent.lastDecisionAt)} ({utc(recent.lastDecisionAt, true)}).</> : "Has never asked Governor for a decision."}
           </p>
+          {approvals.waiting > 0 && (
+            <p className="mt-1 text-slate-600 dark:text-slate-400" data-testid="agent-approvals">
+              <Link href={`/approvals?agent=${encodeURIComponent(agent)}`} className="font-medium text-sky-700 underline underline-offset-2 dark:text-sky-300">
+                {approvals.waiting.toLocaleString("en-US")}{approvals.waitingCapped ? "+" : ""} approval request{approvals.waiting === 1 ? "" : "s"} waiting
+              </Link>
+              {own || global ? " will not run while it is stopped; a reviewer can reject them together from the queue (Reject matching…)." : " for reviewers."}
+            </p>
+          )}
         </div>
         {canWrite && known && (own ? (
           <Button variant="secondary" disabled={flip.isPending} onClick={() => flip.mutate({ control: "agent_kill", target: agent, active: false }, { onSuccess: refresh })}>Resume {agent}</Button>

@@ -31,6 +31,7 @@ export interface AgentDetail {
   history: { at: string; by: string; from: string | null; to: string | null; reason: string | null }[];
   access: LiveAccess;
   recent: RecentActivity;
+  approvals: { waiting: number; waitingCapped: boolean };
 }
 
 export interface AgentRow {

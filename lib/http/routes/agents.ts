@@ -3,6 +3,7 @@ import { AgentDecisionQuery, agentDecisions } from "@/lib/agents/decisions";
 import { liveAccess } from "@/lib/agents/live-access";
 import { RECENT_MINUTES, recentActivity } from "@/lib/agents/recent";
 import { StageInput, setAgentStage, stageHistory } from "@/lib/agents/stage";
+import { countWaiting } from "@/lib/approvals/requests";
 import { advisoryAgreement, blastCalibration, blastSummary } from "@/lib/calibration/figures";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/node-http";
@@ -41,6 +42,8 @@ export const AGENT_ROUTES: Route[] = [
         history: await stageHistory(store.prisma, agent.id),
         access: await liveAccess(store.prisma, agent.id),
         recent: (await recentActivity(store.prisma, [agent.id])).get(agent.id)!,
+        // Its requests waiting for reviewers: after a stop, what someone still has to clear.
+        approvals: await countWaiting(store.prisma, { agentId: agent.id, status: "pending", expiresAt: { gt: new Date() } }),
       };
     },
   },

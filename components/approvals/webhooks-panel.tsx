@@ -64,7 +64,7 @@ export function WebhooksPanel({ canEdit }: { canEdit: boolean }) {
   return (
     <Card title="Webhook URLs">
       <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">
-        Slack-compatible JSON is posted to each URL when a request opens, is approved or rejected, and when it expires. Failed posts are retried with back-off, up to 6 attempts.
+        Slack-compatible JSON is posted to each URL when a request opens, is approved or rejected, and when it expires; when an operator stops or resumes agents (kill switches, read-only and approval-all mode, two-person recovery); and when a rollout rolls back. Failed posts are retried with back-off, up to 6 attempts.
       </p>
       {settings.isPending ? (
         <p role="status" className="text-sm text-slate-500">Loading…</p>

@@ -151,6 +151,60 @@ describe("two-person recovery", () => {
   });
 });
 
+describe("webhooks for stops and recoveries", () => {
+  it("tells the team channel about every committed flip and recovery step, and nothing about a refused one", async () => {
+    await store.prisma.webhookDelivery.deleteMany();
+    await updateSettings({ db: store.prisma, principal: world.principals.admin, input: { approval_webhooks: ["https://hooks.example/incidents"], recovery_two_person: true } });
+    try {
+      const op = world.principals.operator;
+      // Deliveries in the order of the steps: each step's are read before the next (createdAt
+      // is to the millisecond, too coarse to order steps that follow each other closely).
+      const sent: { event: string; url: string; text: string; control: string; target: string | null }[] = [];
+      const seen = new Set<string>();
+      const step = async (run: () => Promise<unknown>) => {
+        await run();
+        for (const d of await store.prisma.webhookDelivery.findMany()) {
+          if (seen.has(d.id)) continue;
+          seen.add(d.id);
+          sent.push({ event: d.event, url: d.url, ...(d.payload as { text: string; control: string; target: string | null }) });
+        }
+      };
+      await step(() => setControl({ db: store.prisma, principal: op, input: { control: "agent_kill", target: "support-bot", active: true, reason: "INC-40 refund loop" } }));
+      await step(() => setControl({ db: store.prisma, principal: op, input: { control: "agent_kill", target: "support-bot", active: false, reason: "fixed" } }));
+      await step(() => assert.rejects(setControl({ db: store.prisma, principal: op, input: { control: "tool_kill", target: "search_kb", active: false } }), /not active/));
+      await step(() => setControl({ db: store.prisma, principal: op, input: { control: "global_kill", active: true, reason: "INC-41" } }));
+      let recoveryId = "";
+      await step(async () => {
+        const asked = await setControl({ db: store.prisma, principal: op, input: { control: "global_kill", active: false, reason: "all clear" } });
+        recoveryId = (asked.result as { recoveryId: string }).recoveryId;
+      });
+      await step(() => cancelRecovery({ db: store.prisma, principal: world.principals.admin, recoveryId }));
+      await step(async () => {
+        const again = await setControl({ db: store.prisma, principal: op, input: { control: "global_kill", active: false, reason: "really clear" } });
+        recoveryId = (again.result as { recoveryId: string }).recoveryId;
+      });
+      await step(() => confirmRecovery({ db: store.prisma, principal: world.principals.admin, recoveryId }));
+
+      assert.ok(sent.every((d) => d.url === "https://hooks.example/incidents"));
+      assert.deepEqual(sent.map((d) => [d.event, d.control, d.target, d.text]), [
+        ["control.activated", "agent_kill", "support-bot", ":rotating_light: Agent *support-bot* stopped: its calls are denied (by oncall)"],
+        ["control.lifted", "agent_kill", "support-bot", ":large_green_circle: Agent *support-bot* resumed (by oncall)"],
+        ["control.activated", "global_kill", null, ":rotating_light: Global kill switch: every agent's calls are denied (by oncall)"],
+        ["control.recovery_requested", "global_kill", null, ":hourglass: oncall asked to lift the global kill switch; a second operator must confirm"],
+        ["control.recovery_cancelled", "global_kill", null, ":no_entry: The request to lift the global kill switch was cancelled by admin; the kill stays"],
+        ["control.recovery_requested", "global_kill", null, ":hourglass: oncall asked to lift the global kill switch; a second operator must confirm"],
+        ["control.lifted", "global_kill", null, ":large_green_circle: Global kill switch lifted: agents resume (by admin (confirming oncall))"],
+      ]);
+      // The reason rides along in the Slack block, as for approvals.
+      const first = (await store.prisma.webhookDelivery.findFirstOrThrow({ where: { event: "control.activated" }, orderBy: { createdAt: "asc" } })).payload as { blocks: { text: { text: string } }[] };
+      assert.match(first.blocks[0]!.text.text, /\nINC-40 refund loop$/);
+    } finally {
+      await updateSettings({ db: store.prisma, principal: world.principals.admin, input: { approval_webhooks: [], recovery_two_person: false } });
+      await store.prisma.webhookDelivery.deleteMany();
+    }
+  });
+});
+
 describe("concurrent flips", () => {
   it("the final state is the last committed flip and the audit shows every flip in commit order", async () => {
     const operators: Principal[] = [world.principals.operator, world.principals.admin];

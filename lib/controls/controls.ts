@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Principal } from "@/lib/auth/principal";
 import type { Db } from "@/lib/db/client";
 import { mutate } from "@/lib/db/mutate";
+import { notifyControl } from "@/lib/controls/notify";
 import { readSettings } from "@/lib/controls/settings";
 import { assertKnownTarget } from "@/lib/controls/targets";
 import { AppError } from "@/lib/errors";
@@ -56,6 +57,7 @@ export async function setControl(opts: { db: Db; principal: Principal; input: Se
       const request = await tx.recoveryRequest.create({
         data: { control: "global_kill", reason: input.reason!, requestedById: principal.actor.id, requestedBy: principal.actor.name },
       });
+      await notifyControl(tx, { kind: "recovery_requested", control: "global_kill", target: "", by: principal.actor.name, reason: input.reason });
       return {
         result: { status: "awaiting_confirmation", control: "global_kill", target: null, active: true, recoveryId: request.id },
         audit: { action: "control.recovery_requested", target: "control:global_kill", before: toControlState(before), after: { recoveryId: request.id, awaiting: "second operator" }, reason: input.reason },
@@ -73,6 +75,7 @@ export async function setControl(opts: { db: Db; principal: Principal; input: Se
     } else {
       throw new AppError("conflict", `${input.control}${target ? ` on "${target}"` : ""} is not active, so there is nothing to lift.`);
     }
+    await notifyControl(tx, { kind: input.active ? "activated" : "lifted", control: input.control, target, by: principal.actor.name, reason: input.reason });
     return {
       result: { status: "applied", control: input.control, target: target || null, active: input.active },
       audit: {

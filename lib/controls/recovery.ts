@@ -3,6 +3,8 @@ import type { Db } from "@/lib/db/client";
 import { mutate } from "@/lib/db/mutate";
 import { AppError } from "@/lib/errors";
 import { toControlState } from "@/lib/controls/controls";
+import { notifyControl } from "@/lib/controls/notify";
+import type { ControlKind } from "@/lib/policy/overlay";
 
 export async function pendingRecoveries(db: Db) {
   return db.recoveryRequest.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } });
@@ -26,6 +28,8 @@ async function resolve(opts: { db: Db; principal: Principal; recoveryId: string;
     });
     const control = await tx.runtimeControl.findUnique({ where: { control_target: { control: req.control, target: req.target } } });
     if (confirm && control) await tx.runtimeControl.delete({ where: { control_target: { control: req.control, target: req.target } } });
+    if (confirm && control) await notifyControl(tx, { kind: "lifted", control: req.control as ControlKind, target: req.target, by: `${principal.actor.name} (confirming ${req.requestedBy})`, reason: req.reason });
+    if (!confirm) await notifyControl(tx, { kind: "recovery_cancelled", control: req.control as ControlKind, target: req.target, by: principal.actor.name, reason: req.reason });
     return {
       result: { status: confirm ? "confirmed" : "cancelled", control: req.control, lifted: Boolean(confirm && control) },
       audit: {

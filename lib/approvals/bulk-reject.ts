@@ -35,6 +35,9 @@ export const BulkRejectInput = BulkRejectFilter.extend({
 
 export type BulkRejectFilter = z.infer<typeof BulkRejectFilter>;
 
+/** The preview's query: the filter, with `asOf` optional (see previewBulkReject). */
+export const BulkRejectPreviewQuery = BulkRejectFilter.partial({ asOf: true });
+
 export interface BulkRejectPreview {
   asOf: string;
   /** Pending, not expired, arrived by asOf, matching the filter. */
@@ -96,8 +99,14 @@ function eligibleWhere(f: BulkRejectFilter, voter: Voter, now: Date): Prisma.Act
   };
 }
 
-/** What a bulk reject would do for this reviewer now: the dialog's and the CLI's confirm step. */
-export async function previewBulkReject(db: Db, principal: Principal, filter: BulkRejectFilter, now = new Date()): Promise<BulkRejectPreview> {
+/**
+ * What a bulk reject would do for this reviewer now: the dialog's and the CLI's confirm step.
+ * Without `asOf` it is the store's clock, the one that stamps requests' createdAt, so a server
+ * whose clock runs ahead of the database's cannot widen the set to requests nobody has counted.
+ */
+export async function previewBulkReject(db: Db, principal: Principal, given: Omit<BulkRejectFilter, "asOf"> & { asOf?: string }, now = new Date()): Promise<BulkRejectPreview> {
+  const asOf = given.asOf ?? (await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now.toISOString();
+  const filter = { ...given, asOf };
   const voter = await voterOf(db, principal);
   const base = matchingWhere(filter, now);
   const [matching, eligible, alreadyVoted, ownRequests, byGroup] = await Promise.all([

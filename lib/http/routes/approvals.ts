@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BulkRejectFilter, BulkRejectInput, bulkReject, previewBulkReject } from "@/lib/approvals/bulk-reject";
+import { BulkRejectInput, BulkRejectPreviewQuery, bulkReject, previewBulkReject } from "@/lib/approvals/bulk-reject";
 import { getActionRequestOrThrow, listActionRequests, pendingQueue, requestStatus } from "@/lib/approvals/requests";
 import { ActionVoteInput, voteOnActionRequest } from "@/lib/approvals/vote";
 import { listDeliveries } from "@/lib/notify/webhooks";
@@ -42,8 +42,7 @@ export const APPROVAL_ROUTES: Route[] = [
     path: "/api/v1/admin/approvals/bulk-reject",
     permission: "approvals.vote",
     handler: async ({ store, principal, url }) => {
-      const filter = parseInput(BulkRejectFilter, { asOf: new Date().toISOString(), ...Object.fromEntries(url.searchParams) });
-      return previewBulkReject(store.prisma, principal, filter);
+      return previewBulkReject(store.prisma, principal, parseInput(BulkRejectPreviewQuery, Object.fromEntries(url.searchParams)));
     },
   },
   {

@@ -113,7 +113,7 @@ export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; ca
                   <td className="px-3 py-2 text-xs">
                     <StatusBadge status={r.status} />
                     <div className="mt-1">{r.status === "pending" ? <Countdown expiresAt={r.expiresAt} /> : r.resolvedBy ? `by ${r.resolvedBy}` : null}</div>
-                    <StopTag r={r} controls={controls.data?.controls} kind={tools[r.tool]?.kind} />
+                    {policy.data && <StopTag r={r} controls={controls.data?.controls} kind={tools[r.tool]?.kind} />}
                   </td>
                 </tr>
               ))}

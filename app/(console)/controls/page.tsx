@@ -12,7 +12,7 @@ export default async function ControlsPage() {
     <>
       <PageHeader
         title="Controls"
-        description="Runtime controls sit on top of every policy version and rollout cohort. A flip applies to every agent's next decision, on every instance. Automation: POST /api/v1/admin/controls or npm run governor -- kill."
+        description="Runtime controls sit on top of every policy version and rollout cohort. A flip applies to every agent's next decision, on every instance, and is announced to the webhooks set under Approvals → Notifications. Automation: POST /api/v1/admin/controls or npm run governor -- kill."
       />
       <ControlsPanel canWrite={can(user?.role, "controls.write")} canManageSettings={can(user?.role, "settings.manage")} />
     </>

@@ -104,7 +104,7 @@ function eligibleWhere(f: BulkRejectFilter, voter: Voter, now: Date): Prisma.Act
  * Without `asOf` it is the store's clock, the one that stamps requests' createdAt, so a server
  * whose clock runs ahead of the database's cannot widen the set to requests nobody has counted.
  */
-export async function previewBulkReject(db: Db, principal: Principal, given: Omit<BulkRejectFilter, "asOf"> & { asOf?: string }, now = new Date()): Promise<BulkRejectPreview> {
+export async function previewBulkReject(db: Db, principal: Principal, given: z.infer<typeof BulkRejectPreviewQuery>, now = new Date()): Promise<BulkRejectPreview> {
   const asOf = given.asOf ?? (await db.$queryRaw<{ now: Date }[]>`SELECT clock_timestamp() AS now`)[0]!.now.toISOString();
   const filter = { ...given, asOf };
   const voter = await voterOf(db, principal);

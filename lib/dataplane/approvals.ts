@@ -48,8 +48,9 @@ export async function approvalStatus(dp: DataPlane, principal: Principal, id: st
 export async function executeApproval(dp: DataPlane, principal: Principal, id: string) {
   const executionId = randomUUID();
   const r = await ownRequest(dp, principal, id);
-  const live = dp.holder.current.tools.get(r.tool);
-  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: dp.holder.current.mutating.has(r.tool) } : null);
+  const policy = dp.holder.current;
+  const live = policy.tools.get(r.tool);
+  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: policy.mutating.has(r.tool) } : null);
   const snap = dp.holder.current;
   const reasons = outcome.allowed
     ? [{ primitive: "approval", message: `Approved by ${outcome.approvers.join(", ")}`, value: outcome.approvers, bound: r.quorum }]

@@ -19,9 +19,8 @@ export const slackMessage = (text: string, detail?: string): SlackMessage => ({
  * Queues a notification to every configured webhook inside the caller's transaction (an
  * outbox): it is sent only if the change it reports commits, and survives a restart.
  */
-export async function enqueueWebhooks(tx: Tx, event: string, message: SlackMessage & Record<string, unknown>): Promise<void> {
-  const { approval_webhooks: urls } = await readSettings(tx);
-  if (urls.length) await tx.webhookDelivery.createMany({ data: urls.map((url) => ({ url, event, payload: message as object })) });
+export function enqueueWebhooks(tx: Tx, event: string, message: SlackMessage & Record<string, unknown>): Promise<void> {
+  return enqueueWebhookBatch(tx, [{ event, message }]);
 }
 
 /** enqueueWebhooks for many events at once (a bulk reject): the settings are read once. */

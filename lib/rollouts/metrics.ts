@@ -120,8 +120,9 @@ export class RolloutMetrics {
     return this.routed.get(decisionId);
   }
 
+  /** Writes everything recorded before the call: a flush already in flight took its batch earlier, so this one follows it. */
   flush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+    if (this.flushing) return this.flushing.then(() => this.flush());
     if (this.pending.size === 0 && this.newSessions.size === 0) return Promise.resolve();
     const batch = [...this.pending.values()];
     this.pending = new Map();

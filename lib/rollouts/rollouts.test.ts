@@ -11,7 +11,7 @@ import { SUPPORT_TOKEN, seedWorld, type World } from "@/lib/test/world";
 import { readGeneration } from "@/lib/db/generation";
 import { HISTOGRAM_BOUNDS_MS } from "@/lib/rollouts/histogram";
 import { createGovernor } from "@/lib/sdk";
-import { sweepMetricBuckets } from "@/lib/rollouts/metrics";
+import { RolloutMetrics, sweepMetricBuckets } from "@/lib/rollouts/metrics";
 
 let store: TestStore;
 let world: World;
@@ -159,70 +159,74 @@ describe("routing and metrics", () => {
     const id = await cs([{ op: "set", key: "agents.support-bot.allowed_tools", value: ["search_kb", "refund_payment"] }]);
     const start = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 100 }] });
     const rid = start.body.id as string;
-    await synced();
-    const canary = sessionIn(rid, 50, "canary");
-    const stable = sessionIn(rid, 50, "stable");
-    const c = await support.decide({ ...S, session: canary, tool: "send_email" });
-    assert.deepEqual([c.decision, c.primitive, c.cohort, c.policyVersion], ["deny", "not_allowed", "canary", start.body.candidateVersion]);
-    const s = await support.decide({ ...S, session: stable, tool: "send_email" });
-    assert.deepEqual([s.decision, s.cohort, s.policyVersion], ["allow", "stable", head]);
-    // The presentation layer agrees: the canary session no longer sees send_email.
-    const tools = async (session: string) => (await support.call("GET", `/api/v1/tools?tenant=acme&session=${session}`)).body.tools.map((t: { name: string }) => t.name);
-    assert.deepEqual(await tools(canary), ["refund_payment", "search_kb"]);
-    assert.deepEqual(await tools(stable), ["refund_payment", "search_kb", "send_email"]);
-    // Sticky: the same session keeps its cohort.
-    assert.equal((await support.decide({ ...S, session: canary, tool: "search_kb" })).cohort, "canary");
-    await api.dp.log.flush();
-    assert.equal((await store.prisma.decisionLog.findUniqueOrThrow({ where: { id: c.decisionId } })).cohort, "canary");
-    // The snapshot endpoint publishes the candidate for SDKs, beside the unchanged stable fields.
-    const snap = await support.call("GET", "/api/v1/policy/snapshot");
-    assert.deepEqual([snap.body.policyVersion, snap.body.rollout.id, snap.body.rollout.percent, snap.body.rollout.candidateVersion], [head, rid, 50, start.body.candidateVersion]);
+    // Aborted whatever happens, so a failure here is reported once, not again by every later start.
+    try {
+      await synced();
+      const canary = sessionIn(rid, 50, "canary");
+      const stable = sessionIn(rid, 50, "stable");
+      const c = await support.decide({ ...S, session: canary, tool: "send_email" });
+      assert.deepEqual([c.decision, c.primitive, c.cohort, c.policyVersion], ["deny", "not_allowed", "canary", start.body.candidateVersion]);
+      const s = await support.decide({ ...S, session: stable, tool: "send_email" });
+      assert.deepEqual([s.decision, s.cohort, s.policyVersion], ["allow", "stable", head]);
+      // The presentation layer agrees: the canary session no longer sees send_email.
+      const tools = async (session: string) => (await support.call("GET", `/api/v1/tools?tenant=acme&session=${session}`)).body.tools.map((t: { name: string }) => t.name);
+      assert.deepEqual(await tools(canary), ["refund_payment", "search_kb"]);
+      assert.deepEqual(await tools(stable), ["refund_payment", "search_kb", "send_email"]);
+      // Sticky: the same session keeps its cohort.
+      assert.equal((await support.decide({ ...S, session: canary, tool: "search_kb" })).cohort, "canary");
+      await api.dp.log.flush();
+      assert.equal((await store.prisma.decisionLog.findUniqueOrThrow({ where: { id: c.decisionId } })).cohort, "canary");
+      // The snapshot endpoint publishes the candidate for SDKs, beside the unchanged stable fields.
+      const snap = await support.call("GET", "/api/v1/policy/snapshot");
+      assert.deepEqual([snap.body.policyVersion, snap.body.rollout.id, snap.body.rollout.percent, snap.body.rollout.candidateVersion], [head, rid, 50, start.body.candidateVersion]);
 
-    // An SDK in local mode hands decisions to the server while a rollout routes sessions.
-    const sdk = createGovernor({ url: api.url, token: SUPPORT_TOKEN, agent: "support-bot", mode: "local", timeoutMs: 2000 });
-    await sdk.ready();
-    const viaSdk = await sdk.decide({ tenant: "acme", session: canary, tool: "send_email" });
-    assert.deepEqual([viaSdk.decision, viaSdk.cohort, viaSdk.local ?? false], ["deny", "canary", false]);
-    await sdk.close();
+      // An SDK in local mode hands decisions to the server while a rollout routes sessions.
+      const sdk = createGovernor({ url: api.url, token: SUPPORT_TOKEN, agent: "support-bot", mode: "local", timeoutMs: 2000 });
+      await sdk.ready();
+      const viaSdk = await sdk.decide({ tenant: "acme", session: canary, tool: "send_email" });
+      assert.deepEqual([viaSdk.decision, viaSdk.cohort, viaSdk.local ?? false], ["deny", "canary", false]);
+      await sdk.close();
 
-    const kill = await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: true, reason: "stop all" } });
-    await waitForGeneration(api.dp, kill.generation);
-    const killed = await support.decide({ ...S, session: canary, tool: "search_kb" });
-    assert.deepEqual([killed.decision, killed.primitive, killed.cohort], ["deny", "kill_switch", "canary"]);
-    const lift = await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: false, reason: "ok" } });
-    await waitForGeneration(api.dp, lift.generation);
+      const kill = await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: true, reason: "stop all" } });
+      await waitForGeneration(api.dp, kill.generation);
+      const killed = await support.decide({ ...S, session: canary, tool: "search_kb" });
+      assert.deepEqual([killed.decision, killed.primitive, killed.cohort], ["deny", "kill_switch", "canary"]);
+      const lift = await setControl({ db: store.prisma, principal: world.principals.operator, input: { control: "global_kill", active: false, reason: "ok" } });
+      await waitForGeneration(api.dp, lift.generation);
 
-    // Outcomes count for the cohort their decision went to.
-    const ok = await support.decide({ ...S, session: canary, tool: "search_kb" });
-    assert.equal((await support.call("POST", "/api/v1/outcomes", { decisionId: ok.decisionId, outcome: "failure" })).status, 200);
-    const okStable = await support.decide({ ...S, session: stable, tool: "search_kb" });
-    assert.equal((await support.call("POST", "/api/v1/outcomes", { decisionId: okStable.decisionId, outcome: "success" })).status, 200);
-    await api.dp.metrics.flush();
+      // Outcomes count for the cohort their decision went to.
+      const ok = await support.decide({ ...S, session: canary, tool: "search_kb" });
+      assert.equal((await support.call("POST", "/api/v1/outcomes", { decisionId: ok.decisionId, outcome: "failure" })).status, 200);
+      const okStable = await support.decide({ ...S, session: stable, tool: "search_kb" });
+      assert.equal((await support.call("POST", "/api/v1/outcomes", { decisionId: okStable.decisionId, outcome: "success" })).status, 200);
+      await api.dp.metrics.flush();
 
-    const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics?minutes=60`);
-    assert.equal(m.status, 200);
-    assert.deepEqual(Object.keys(m.body).sort(), ["comparisons", "events", "histogramBoundsMs", "rollout", "series", "srm", "stages", "totals"]);
-    assert.deepEqual(m.body.histogramBoundsMs, HISTOGRAM_BOUNDS_MS);
-    const { canary: tc, stable: ts } = m.body.totals;
-    // canary: send_email deny, search_kb allow, the SDK's send_email deny, killed deny, search_kb allow;
-    // stable: send_email allow, search_kb allow.
-    assert.deepEqual([tc.decisions, tc.allows, tc.denies, tc.errors], [5, 2, 3, 0]);
-    assert.deepEqual([ts.decisions, ts.allows, ts.denies], [2, 2, 0]);
-    assert.deepEqual(tc.outcomes, { success: 0, failure: 1, partial: 0, rolled_back: 0 });
-    assert.deepEqual(ts.outcomes, { success: 1, failure: 0, partial: 0, rolled_back: 0 });
-    assert.equal(tc.latencyCounts.length, HISTOGRAM_BOUNDS_MS.length + 1);
-    assert.equal(tc.latencyCounts.reduce((a: number, b: number) => a + b, 0), 5);
-    assert.equal(typeof tc.p99Ms, "number");
-    const row = m.body.series.find((x: { cohort: string }) => x.cohort === "canary");
-    assert.deepEqual(Object.keys(row).sort(), ["allows", "cohort", "decisions", "denies", "errors", "minute", "outcomes", "p50Ms", "p95Ms", "p99Ms", "pendings"]);
-    assert.deepEqual(m.body.comparisons.map((x: { metric: string }) => x.metric), ["deny_rate", "error_rate", "task_completion", "latency"]);
-    assert.equal(m.body.srm.expectedCanaryShare, 0.5);
-    // One session each, however many decisions each made.
-    assert.deepEqual([m.body.srm.unit, m.body.srm.canary, m.body.srm.stable], ["sessions", 1, 1]);
-    assert.deepEqual(m.body.stages.map((s: { status: string }) => s.status), ["current", "pending"]);
-    assert.ok(m.body.stages[0].criteria.some((x: { name: string; met: boolean }) => x.name === "min_duration_sec" && !x.met));
-    assert.deepEqual(m.body.events.map((e: { kind: string }) => e.kind), ["start"]);
-    await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done testing" });
+      const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics?minutes=60`);
+      assert.equal(m.status, 200);
+      assert.deepEqual(Object.keys(m.body).sort(), ["comparisons", "events", "histogramBoundsMs", "rollout", "series", "srm", "stages", "totals"]);
+      assert.deepEqual(m.body.histogramBoundsMs, HISTOGRAM_BOUNDS_MS);
+      const { canary: tc, stable: ts } = m.body.totals;
+      // canary: send_email deny, search_kb allow, the SDK's send_email deny, killed deny, search_kb allow;
+      // stable: send_email allow, search_kb allow.
+      assert.deepEqual([tc.decisions, tc.allows, tc.denies, tc.errors], [5, 2, 3, 0]);
+      assert.deepEqual([ts.decisions, ts.allows, ts.denies], [2, 2, 0]);
+      assert.deepEqual(tc.outcomes, { success: 0, failure: 1, partial: 0, rolled_back: 0 });
+      assert.deepEqual(ts.outcomes, { success: 1, failure: 0, partial: 0, rolled_back: 0 });
+      assert.equal(tc.latencyCounts.length, HISTOGRAM_BOUNDS_MS.length + 1);
+      assert.equal(tc.latencyCounts.reduce((a: number, b: number) => a + b, 0), 5);
+      assert.equal(typeof tc.p99Ms, "number");
+      const row = m.body.series.find((x: { cohort: string }) => x.cohort === "canary");
+      assert.deepEqual(Object.keys(row).sort(), ["allows", "cohort", "decisions", "denies", "errors", "minute", "outcomes", "p50Ms", "p95Ms", "p99Ms", "pendings"]);
+      assert.deepEqual(m.body.comparisons.map((x: { metric: string }) => x.metric), ["deny_rate", "error_rate", "task_completion", "latency"]);
+      assert.equal(m.body.srm.expectedCanaryShare, 0.5);
+      // One session each, however many decisions each made.
+      assert.deepEqual([m.body.srm.unit, m.body.srm.canary, m.body.srm.stable], ["sessions", 1, 1]);
+      assert.deepEqual(m.body.stages.map((s: { status: string }) => s.status), ["current", "pending"]);
+      assert.ok(m.body.stages[0].criteria.some((x: { name: string; met: boolean }) => x.name === "min_duration_sec" && !x.met));
+      assert.deepEqual(m.body.events.map((e: { kind: string }) => e.kind), ["start"]);
+    } finally {
+      await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done testing" });
+    }
   });
 
   it("the split check counts the sessions a stage routed, once each, not their decisions", async () => {
@@ -266,26 +270,48 @@ describe("routing and metrics", () => {
     const id = await cs([{ op: "set", key: "tools.search_kb.description", value: "Search (broken canary)" }]);
     const start = await editor("POST", "/api/v1/admin/rollouts", { changeSetId: id, strategy: "canary", stages: [{ percent: 50, minDurationSec: 3600 }, { percent: 100 }] });
     const rid = start.body.id as string;
-    await synced();
-    // A reload still in flight (PostgreSQL's NOTIFY of the same generation) would replace the
-    // injected snapshot below; wait until none is.
-    await api.dp.holder.idle();
-    const held = api.dp.holder.canary!;
-    // Fault injection: a candidate snapshot whose controls cannot be read.
-    const broken = { ...held, snapshot: new Proxy(held.snapshot, { get: (t, p) => (p === "controls" ? (() => { throw new Error("corrupt snapshot"); })() : Reflect.get(t, p)) }) };
-    api.dp.holder.canary = broken;
-    const canary = sessionIn(rid, 50, "canary");
-    const read = await support.decide({ ...S, session: canary, tool: "search_kb" });
-    const money = await support.decide({ ...S, session: canary, tool: "refund_payment" });
-    assert.equal(api.dp.holder.canary, broken, "no reload replaced the injected snapshot");
-    api.dp.holder.canary = held;
-    assert.deepEqual([read.decision, read.primitive, read.cohort], ["allow", "failsafe", "canary"]);
-    assert.deepEqual([money.decision, money.primitive], ["deny", "failsafe"]);
-    assert.match(read.reasons[0].message, /corrupt snapshot/);
-    await api.dp.metrics.flush();
-    const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics`);
-    assert.deepEqual([m.body.totals.canary.decisions, m.body.totals.canary.errors], [2, 2]);
-    await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done" });
+    try {
+      await synced();
+      // A reload still in flight (PostgreSQL's NOTIFY of the same generation) would replace the
+      // injected snapshot below; wait until none is.
+      await api.dp.holder.idle();
+      const held = api.dp.holder.canary!;
+      // Fault injection: a candidate snapshot whose controls cannot be read.
+      const broken = { ...held, snapshot: new Proxy(held.snapshot, { get: (t, p) => (p === "controls" ? (() => { throw new Error("corrupt snapshot"); })() : Reflect.get(t, p)) }) };
+      api.dp.holder.canary = broken;
+      const canary = sessionIn(rid, 50, "canary");
+      const read = await support.decide({ ...S, session: canary, tool: "search_kb" });
+      const money = await support.decide({ ...S, session: canary, tool: "refund_payment" });
+      assert.equal(api.dp.holder.canary, broken, "no reload replaced the injected snapshot");
+      api.dp.holder.canary = held;
+      assert.deepEqual([read.decision, read.primitive, read.cohort], ["allow", "failsafe", "canary"]);
+      assert.deepEqual([money.decision, money.primitive], ["deny", "failsafe"]);
+      assert.match(read.reasons[0].message, /corrupt snapshot/);
+      await api.dp.metrics.flush();
+      const m = await editor("GET", `/api/v1/admin/rollouts/${rid}/metrics`);
+      assert.deepEqual([m.body.totals.canary.decisions, m.body.totals.canary.errors], [2, 2]);
+    } finally {
+      await editor("POST", `/api/v1/admin/rollouts/${rid}/abort`, { reason: "done" });
+    }
+  });
+
+  it("flush() also writes what was recorded while an earlier flush was in flight", async () => {
+    // The timer's flush takes its batch first; an outcome reported meanwhile must not wait for
+    // the next tick when a caller (shutdown, a test, the evaluator) asks for a flush.
+    const r = await store.prisma.rollout.findFirstOrThrow();
+    const metrics = new RolloutMetrics(store.prisma);
+    const at = Math.floor((Date.now() - 2 * 3_600_000) / 60_000) * 60_000;
+    try {
+      metrics.recordDecision({ rolloutId: r.id, cohort: "stable", decisionId: "flush-race", verdict: "allow", latencyUs: 800, error: false, now: at, session: "flush-race", shareBp: 7 });
+      const inFlight = metrics.flush();
+      metrics.recordOutcome(r.id, "stable", "success", at);
+      await metrics.flush();
+      await inFlight;
+      const row = await store.prisma.metricBucket.findUniqueOrThrow({ where: { rolloutId_minute_cohort: { rolloutId: r.id, minute: new Date(at), cohort: "stable" } } });
+      assert.deepEqual([row.decisions, row.allows, row.success], [1, 1, 1]);
+    } finally {
+      await metrics.close();
+    }
   });
 
   it("keeps metric buckets and routed sessions 30 days: the sweep deletes older ones only", async () => {

@@ -19,6 +19,14 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+// For the 400 that refuses a filter of the other list: say where it goes.
+const TO_DECISIONS = "filters recorded decisions, not audit events: use GET /api/v1/admin/audit/decisions";
+const TO_EVENTS = "filters audit events, not decisions: use GET /api/v1/admin/audit";
+/** Hints for the events list and the export, which take no decision filters. */
+export const EVENT_QUERY_HINTS = { verdict: TO_DECISIONS, primitive: TO_DECISIONS, tenant: TO_DECISIONS };
+/** Hints for the decisions list, which takes no event filters. */
+export const DECISION_QUERY_HINTS = { actor: TO_EVENTS, action: TO_EVENTS, target: TO_EVENTS, q: TO_EVENTS };
+
 export function auditWhere(q: Omit<AuditQuery, "cursor" | "limit">): Prisma.AuditEventWhereInput {
   const and: Prisma.AuditEventWhereInput[] = [];
   if (q.from || q.to) and.push({ at: { ...(q.from ? { gte: new Date(q.from) } : {}), ...(q.to ? { lte: new Date(q.to) } : {}) } });

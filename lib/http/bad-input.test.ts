@@ -5,6 +5,7 @@
 // route that takes one, and a malformed decisions cursor doing the same.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { checkpointTick } from "@/lib/audit/checkpoint";
 import { DATA_PLANE_PATHS } from "@/lib/dataplane/routes";
 import { ADMIN_ROUTES } from "@/lib/http/admin-routes";
 import { startApiServer } from "@/lib/test/api-server";
@@ -95,5 +96,48 @@ describe("bad input on every admin route", () => {
     const agent = await fetch(`${api.url}/api/v1/approvals/%00`, { headers: { authorization: `Bearer ${SUPPORT_TOKEN}` } });
     assert.equal(agent.status, 400);
     assert.match(((await agent.json()) as { error: { message: string } }).error.message, /^id: must not contain control characters/);
+  });
+});
+
+describe("a filter a list does not take", () => {
+  const fields = (r: { text: string }) => JSON.parse(r.text).error.fields as { path: string; message: string }[];
+
+  it("is a 400 naming it, and says which list takes it, instead of answering with the unfiltered set", async () => {
+    const events = await call("GET", "/api/v1/admin/audit?primitive=failsafe");
+    assert.equal(events.status, 400, events.text);
+    assert.deepEqual(fields(events), [{ path: "primitive", message: "filters recorded decisions, not audit events: use GET /api/v1/admin/audit/decisions" }]);
+    const decisions = await call("GET", "/api/v1/admin/audit/decisions?action=policy.");
+    assert.equal(decisions.status, 400, decisions.text);
+    assert.match(fields(decisions)[0]!.message, /use GET \/api\/v1\/admin\/audit$/);
+    // A typo names the parameters the endpoint does take.
+    const typo = await call("GET", "/api/v1/admin/approvals?tol=send_email");
+    assert.equal(typo.status, 400, typo.text);
+    assert.deepEqual(fields(typo).map((f) => f.path), ["tol"]);
+    assert.match(fields(typo)[0]!.message, /it takes status, tool, agent, tenant, q, before, view/);
+    // The preview a bulk reject is counted from, likewise.
+    const preview = await call("GET", "/api/v1/admin/approvals/bulk-reject?agnet=support-bot");
+    assert.equal(preview.status, 400, preview.text);
+    // A filter given twice would keep only its last value.
+    const twice = await call("GET", "/api/v1/admin/audit/decisions?tool=search_kb&tool=send_email");
+    assert.equal(twice.status, 400, twice.text);
+    assert.deepEqual(fields(twice), [{ path: "tool", message: "is given more than once; give it once" }]);
+    // The parameters each list does take still work.
+    for (const ok of ["/api/v1/admin/audit?tool=search_kb&limit=5", "/api/v1/admin/audit/decisions?verdict=deny&primitive=not_allowed", "/api/v1/admin/approvals?status=pending&tool=refund_payment"]) {
+      assert.equal((await call("GET", ok)).status, 200, ok);
+    }
+  });
+
+  it("refuses an export with a decision filter before anything is exported or audited", async () => {
+    const exportsBefore = await store.prisma.auditEvent.count({ where: { action: "audit.export" } });
+    const r = await call("GET", "/api/v1/admin/audit/export?verdict=deny");
+    assert.equal(r.status, 400, r.text);
+    assert.deepEqual(fields(r).map((f) => f.path), ["verdict"]);
+    assert.equal(await store.prisma.auditEvent.count({ where: { action: "audit.export" } }), exportsBefore);
+    // The same export without it goes through (so the 400 above was the filter's doing).
+    await checkpointTick(store.prisma);
+    const ok = await fetch(`${api.url}/api/v1/admin/audit/export?from=2000-01-01T00:00:00Z`, { headers: { authorization: `Bearer ${world.tokens.admin}` } });
+    await ok.arrayBuffer();
+    assert.equal(ok.status, 200);
+    assert.equal(await store.prisma.auditEvent.count({ where: { action: "audit.export" } }), exportsBefore + 1);
   });
 });

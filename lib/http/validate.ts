@@ -59,3 +59,25 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
   throw new AppError("validation_failed", `Invalid request: ${summary}`, { fields });
 }
+
+/**
+ * Parses a query string against a zod object. A key the object does not name, or a key given
+ * twice, is a 400 rather than ignored: a misspelt or unsupported filter would otherwise answer
+ * with (or export, or count for a bulk reject) the unfiltered set as if it were the filtered one.
+ * `hints` say where a key that belongs to another endpoint goes.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, params: URLSearchParams, hints: Record<string, string> = {}): z.output<S> {
+  const known = Object.keys(schema.shape);
+  const seen = new Set<string>();
+  const fields: FieldIssue[] = [];
+  for (const key of params.keys()) {
+    if (seen.has(key)) {
+      if (known.includes(key) && !fields.some((f) => f.path === key)) fields.push({ path: key, message: "is given more than once; give it once" });
+      continue;
+    }
+    seen.add(key);
+    if (!known.includes(key)) fields.push({ path: key, message: hints[key] ?? (known.length ? `is not a parameter of this endpoint (it takes ${known.join(", ")})` : "is not a parameter of this endpoint (it takes none)") });
+  }
+  if (fields.length) throw new AppError("validation_failed", `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, { fields });
+  return parseInput(schema, Object.fromEntries(params));
+}

@@ -7,7 +7,7 @@ import { countWaiting } from "@/lib/approvals/requests";
 import { advisoryAgreement, blastCalibration, blastSummary } from "@/lib/calibration/figures";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/node-http";
-import { parseInput } from "@/lib/http/validate";
+import { parseInput, parseQuery } from "@/lib/http/validate";
 import type { Route } from "@/lib/http/router";
 
 const Filter = z.object({ agent: z.string().min(1).max(128).optional() });
@@ -54,7 +54,7 @@ export const AGENT_ROUTES: Route[] = [
     path: "/api/v1/admin/agents/:name/decisions",
     permission: "console.read",
     handler: async ({ store, params, url }) => {
-      const q = parseInput(AgentDecisionQuery, Object.fromEntries(url.searchParams));
+      const q = parseQuery(AgentDecisionQuery, url.searchParams);
       if (!(await store.prisma.agent.findUnique({ where: { id: params.name! }, select: { id: true } }))) throw new AppError("not_found", `No agent named "${params.name}".`);
       return agentDecisions(store.prisma, params.name!, q);
     },
@@ -76,7 +76,7 @@ export const AGENT_ROUTES: Route[] = [
     path: "/api/v1/admin/calibration",
     permission: "console.read",
     handler: async ({ store, url }) => {
-      const filter = parseInput(Filter, Object.fromEntries(url.searchParams));
+      const filter = parseQuery(Filter, url.searchParams);
       return { blast: await blastCalibration(store.prisma, filter), agreement: await advisoryAgreement(store.prisma, filter) };
     },
   },

@@ -5,7 +5,7 @@ import { ActionVoteInput, voteOnActionRequest } from "@/lib/approvals/vote";
 import { listDeliveries } from "@/lib/notify/webhooks";
 import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
-import { parseInput } from "@/lib/http/validate";
+import { parseInput, parseQuery } from "@/lib/http/validate";
 
 const ListQuery = z.object({
   status: z.enum(["pending", "approved", "rejected", "expired"], { error: "must be pending, approved, rejected or expired" }).optional(),
@@ -27,7 +27,7 @@ export const APPROVAL_ROUTES: Route[] = [
     path: "/api/v1/admin/approvals",
     permission: "console.read",
     handler: async ({ store, url }) => {
-      const q = parseInput(ListQuery, Object.fromEntries(url.searchParams));
+      const q = parseQuery(ListQuery, url.searchParams);
       if (q.view === "queue") {
         const { requests, waiting, waitingCapped } = await pendingQueue(store.prisma, q);
         return { requests: requests.map((r) => ({ ...r, ...requestStatus(r) })), waiting, waitingCapped };
@@ -42,7 +42,7 @@ export const APPROVAL_ROUTES: Route[] = [
     path: "/api/v1/admin/approvals/bulk-reject",
     permission: "approvals.vote",
     handler: async ({ store, principal, url }) => {
-      return previewBulkReject(store.prisma, principal, parseInput(BulkRejectPreviewQuery, Object.fromEntries(url.searchParams)));
+      return previewBulkReject(store.prisma, principal, parseQuery(BulkRejectPreviewQuery, url.searchParams));
     },
   },
   {

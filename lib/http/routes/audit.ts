@@ -2,13 +2,14 @@ import { pipeline } from "node:stream/promises";
 import { z } from "zod";
 import { exportBundle } from "@/lib/audit/export";
 import { decisionProof } from "@/lib/audit/proof";
-import { AuditQuery, DecisionQuery, listAuditEvents, listDecisions } from "@/lib/audit/list";
+import { AuditQuery, DECISION_QUERY_HINTS, DecisionQuery, EVENT_QUERY_HINTS, listAuditEvents, listDecisions } from "@/lib/audit/list";
+import { AuditFiltersSchema } from "@/lib/audit/bundle-format";
 import { RotateKeyInput, publicKeys, rotateSigningKey } from "@/lib/audit/keys";
 import { verifyRange } from "@/lib/audit/verify-range";
 import { recordAudit } from "@/lib/audit/record";
 import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
-import { parseInput } from "@/lib/http/validate";
+import { parseInput, parseQuery } from "@/lib/http/validate";
 
 const VerifyQuery = z.object({
   from: z.coerce.number().int().min(1, "must be a sequence number ≥ 1").optional(),
@@ -21,13 +22,13 @@ export const AUDIT_ROUTES: Route[] = [
     method: "GET",
     path: "/api/v1/admin/audit",
     permission: "audit.read",
-    handler: async ({ store, url }) => listAuditEvents(store.prisma, parseInput(AuditQuery, Object.fromEntries(url.searchParams))),
+    handler: async ({ store, url }) => listAuditEvents(store.prisma, parseQuery(AuditQuery, url.searchParams, EVENT_QUERY_HINTS)),
   },
   {
     method: "GET",
     path: "/api/v1/admin/audit/verify",
     permission: "audit.read",
-    handler: async ({ store, url }) => verifyRange(store.prisma, parseInput(VerifyQuery, Object.fromEntries(url.searchParams))),
+    handler: async ({ store, url }) => verifyRange(store.prisma, parseQuery(VerifyQuery, url.searchParams)),
   },
   {
     method: "GET",
@@ -35,7 +36,7 @@ export const AUDIT_ROUTES: Route[] = [
     permission: "audit.export",
     // Streams a .tar.gz built in temp files, so a million events never sit in memory.
     handler: async ({ store, principal, url, res }) => {
-      const bundle = await exportBundle(store.prisma, { filters: Object.fromEntries(url.searchParams), actor: principal.actor });
+      const bundle = await exportBundle(store.prisma, { filters: parseQuery(AuditFiltersSchema, url.searchParams, EVENT_QUERY_HINTS), actor: principal.actor });
       // The export itself is evidence: who took which range, and the hashes it ends on.
       await recordAudit(store.prisma, {
         actor: principal.actor,
@@ -62,7 +63,7 @@ export const AUDIT_ROUTES: Route[] = [
     method: "GET",
     path: "/api/v1/admin/audit/decisions",
     permission: "audit.read",
-    handler: async ({ store, url }) => listDecisions(store.prisma, parseInput(DecisionQuery, Object.fromEntries(url.searchParams))),
+    handler: async ({ store, url }) => listDecisions(store.prisma, parseQuery(DecisionQuery, url.searchParams, DECISION_QUERY_HINTS)),
   },
   {
     method: "GET",

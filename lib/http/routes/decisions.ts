@@ -1,6 +1,6 @@
 import { ActivityQuery, decisionActivity } from "@/lib/decisions/activity";
 import type { Route } from "@/lib/http/router";
-import { parseInput } from "@/lib/http/validate";
+import { parseQuery } from "@/lib/http/validate";
 
 // Decision traffic for the console's overview.
 export const DECISION_ROUTES: Route[] = [
@@ -9,6 +9,6 @@ export const DECISION_ROUTES: Route[] = [
     method: "GET",
     path: "/api/v1/admin/decisions/activity",
     permission: "console.read",
-    handler: async ({ store, url }) => decisionActivity(store.prisma, parseInput(ActivityQuery, Object.fromEntries(url.searchParams))),
+    handler: async ({ store, url }) => decisionActivity(store.prisma, parseQuery(ActivityQuery, url.searchParams)),
   },
 ];

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "@/lib/errors";
 import { readJson } from "@/lib/http/node-http";
-import { parseInput } from "@/lib/http/validate";
+import { parseInput, parseQuery } from "@/lib/http/validate";
 import { headVersion, loadVersionDocument, publishVersion } from "@/lib/policy/versions";
 import { ApplyInput, applyChangeSet } from "@/lib/changesets/apply";
 import { CreateChangeSetInput, EditChangeSetInput, abandonChangeSet, createChangeSet, editChangeSet, getChangeSetOrThrow, listChangeSets } from "@/lib/changesets/changesets";
@@ -70,7 +70,7 @@ export const POLICY_ROUTES: Route[] = [
     path: "/api/v1/admin/policy/diff",
     permission: "console.read",
     handler: async ({ store, url }) => {
-      const q = parseInput(DiffQuery, Object.fromEntries(url.searchParams));
+      const q = parseQuery(DiffQuery, url.searchParams);
       return diffVersions(store.prisma, q.from, q.to);
     },
   },

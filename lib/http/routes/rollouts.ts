@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readJson } from "@/lib/http/node-http";
-import { parseInput } from "@/lib/http/validate";
+import { parseInput, parseQuery } from "@/lib/http/validate";
 import type { Route } from "@/lib/http/router";
 import { listRollouts, rolloutDetail, rolloutMetrics } from "@/lib/rollouts/read";
 import { ReasonInput, StartRolloutInput } from "@/lib/rollouts/schemas";
@@ -43,7 +43,7 @@ export const ROLLOUT_ROUTES: Route[] = [
     path: "/api/v1/admin/rollouts/:id/metrics",
     permission: "console.read",
     handler: async ({ store, params, url }) => {
-      const q = parseInput(MetricsQuery, Object.fromEntries(url.searchParams));
+      const q = parseQuery(MetricsQuery, url.searchParams);
       return rolloutMetrics(store.prisma, params.id!, { minutes: q.minutes });
     },
   },

@@ -354,6 +354,10 @@ describe("calibration", () => {
     const points = r.body.blast.points.map((p: { predicted: number; observed: number; server: number }) => [p.server, p.predicted, p.observed]);
     // search is predicted at 15% by the model; observed 0.2, 0.1 (advisory allows above) and 0.35.
     assert.deepEqual(points, [[0.15, 0.15, 0.35], [0.15, 0.15, 0.1], [0.15, 0.15, 0.2]]);
+    // Each point names what the chart's tooltip shows; the service comes from the stored request.
+    const { at, ...first } = r.body.blast.points[0];
+    assert.deepEqual(first, { decisionId: d.decisionId, agent: "ops-bot", tool: "restart_service", service: "search", outcome: "partial", server: 0.15, agentPredicted: 0.05, predicted: 0.15, observed: 0.35 });
+    assert.ok(Math.abs(Date.parse(at) - Date.now()) < 60_000, `at: ${at}`);
     const s = r.body.blast.summary;
     assert.equal(s.n, 3);
     assert.ok(Math.abs(s.meanAbsoluteError - (0.2 + 0.05 + 0.05) / 3) < 1e-9);

@@ -229,6 +229,42 @@ test("a reviewer clears a flood: Reject matching… previews, needs a reason, re
   }
 });
 
+test("an approved action the live policy no longer allows: the request page says so, and the agent's execution is refused", async ({ browser }) => {
+  test.setTimeout(60_000);
+  const d = await support.decide({ tenant: "acme", session: uniqueSession("tier"), tool: "refund_payment", args: { amount: 11 } });
+  expect(d.decision).toBe("pending");
+  const [r1, r2] = (await reviewers(browser, ["reviewer1", "reviewer2"])) as [Page, Page];
+  for (const page of [r1, r2]) expect((await vote(page, d.approvalId!)).status()).toBe(200);
+  const admin = await newClient(browser);
+  await login(admin, "admin");
+  const original = (await (await admin.request.get("/api/v1/admin/policy")).json()).version.document;
+  const publish = async (document: unknown, reason: string) => {
+    const res = await admin.request.post("/api/v1/admin/policy/versions", { data: { document, reason }, headers: SAME_ORIGIN });
+    expect(res.status(), await res.text()).toBe(201);
+  };
+  const free = structuredClone(original);
+  free.tenants.acme.tier = "free";
+  await publish(free, "e2e: acme drops to the free tier");
+  try {
+    await r1.goto(`/approvals/${d.approvalId}`);
+    const note = r1.getByTestId("request-policy-refused");
+    await expect(note).toContainText("no longer allows this call");
+    await expect(note).toContainText('"refund_payment" is not in tier "free" of tenant "acme"');
+    await expect(note).toContainText("This approved action does not run unless the policy allows it again");
+    // The agent's SDK asks to run it and is told why not, naming the primitive.
+    await expect.poll(async () => (await support.decide({ tenant: "acme", session: uniqueSession("tier-probe"), tool: "refund_payment" })).primitive, { timeout: 10_000 }).toBe("not_allowed");
+    const run = await (await newClient(browser)).request.post(`${BASE}/api/v1/approvals/${d.approvalId}/execute`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` }, data: {} });
+    const body = await run.json();
+    expect([body.decision, body.primitive]).toEqual(["deny", "not_allowed"]);
+  } finally {
+    await publish(original, "e2e: acme back on pro");
+  }
+  // With the policy back, the note goes and the approval is still there to use.
+  await expect(r1.getByTestId("request-policy-refused")).toHaveCount(0, { timeout: 15_000 });
+  const run = await (await newClient(browser)).request.post(`${BASE}/api/v1/approvals/${d.approvalId}/execute`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` }, data: {} });
+  expect((await run.json()).decision).toBe("allow");
+});
+
 test("during a stop, the queue marks the rows it covers and the request page tells reviewers an approval will not run until it is lifted", async ({ browser }) => {
   const d = await support.decide({ tenant: "acme", session: uniqueSession("stopped"), tool: "refund_payment", args: { amount: 9 } });
   expect(d.decision).toBe("pending");

@@ -50,6 +50,7 @@ export function RequestDetail({ id, viewer }: { id: string; viewer: Viewer }) {
       </div>
       <Outcome r={r} />
       <StoppedNote r={r} kind={tool?.kind} />
+      <PolicyRefusedNote r={r} />
       <div className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
         <div className="space-y-4">
           <Card title="Arguments">
@@ -130,6 +131,17 @@ function StoppedNote({ r, kind }: { r: ActionRequest; kind: string | undefined }
   return (
     <p role="note" data-testid="request-stopped" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-800 dark:bg-red-950/50 dark:text-red-200">
       <strong>{what}</strong> (by {stop.setBy} {ago(stop.setAt)}{stop.reason ? `: ${stop.reason}` : ""}). {r.status === "approved" ? "This approved action" : "If approved, this action"} does not run while the stop holds; the agent can run it once the stop is lifted.
+    </p>
+  );
+}
+
+/** The live policy refuses the call now (the agent lost the tool, the tier changed…): approving it would not run it. */
+function PolicyRefusedNote({ r }: { r: ActionRequest }) {
+  const live = r.livePolicy;
+  if (!live || live.allows) return null;
+  return (
+    <p role="note" data-testid="request-policy-refused" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-950 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-100">
+      <strong>The live policy (version {live.policyVersion}) no longer allows this call</strong>: {live.reason.message} (<span className="font-mono">{live.reason.primitive}</span>). {r.status === "approved" ? "This approved action" : "If approved, this action"} does not run unless the policy allows it again.
     </p>
   );
 }

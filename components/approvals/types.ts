@@ -45,6 +45,11 @@ export interface ActionRequest {
   resolution: string | null;
   executedAt: string | null;
   votes: ActionVote[];
+  /**
+   * The request page's answer (not the lists'): whether the live policy would still let the
+   * action run; null once it ran or can no longer run.
+   */
+  livePolicy?: { allows: true } | { allows: false; policyVersion: number; reason: { primitive: string; message: string } } | null;
 }
 
 /** The parts of the live policy document the approval pages read. */

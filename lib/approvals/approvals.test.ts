@@ -30,6 +30,13 @@ async function userPrincipal(username: string): Promise<Principal> {
 const vote = async (username: string, id: string, v: "approve" | "reject" = "approve", comment?: string) =>
   voteOnActionRequest({ db: store.prisma, principal: await userPrincipal(username), id, input: { vote: v, comment } });
 
+/** The request as the console's request page reads it. */
+async function detail(id: string) {
+  const res = await fetch(`${api.url}/api/v1/admin/approvals/${id}`, { headers: { authorization: `Bearer ${world.tokens.viewer}` } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { request: Record<string, unknown> }).request;
+}
+
 async function publish(edit: (d: any) => void) {
   const doc: any = structuredClone(DEMO_POLICY);
   edit(doc);
@@ -106,6 +113,35 @@ describe("action requests and quorum", () => {
     assert.equal((await store.prisma.actionRequest.findUniqueOrThrow({ where: { id: approvalId } })).executedAt, null, "a refused claim does not use the approval up");
     const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
     assert.deepEqual([run.body.decision, run.body.primitive], ["allow", "approval"]);
+  });
+
+  it("an approved action the live policy no longer allows does not run, and runs once the policy allows it again", async () => {
+    const { approvalId } = await support.decide(refund());
+    await vote("reviewer1", approvalId);
+    await vote("reviewer2", approvalId);
+    // After the approval, an editor moves acme to the free tier, which has no refund_payment.
+    await publish((d) => (d.tenants.acme.tier = "free"));
+    try {
+      const version = (await store.prisma.policyVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
+      const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
+      assert.deepEqual([run.status, run.body.decision, run.body.primitive], [200, "deny", "not_allowed"]);
+      assert.equal(run.body.reasons[0].message, `The live policy (version ${version}) no longer allows this call: "refund_payment" is not in tier "free" of tenant "acme". The approved action stays unused unless the policy allows it again.`);
+      assert.deepEqual([run.body.reasons[0].value, run.body.reasons[0].bound], ["refund_payment", "free"]);
+      const refused = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "approval.execute_refused", target: `approval:${approvalId}` }, orderBy: { seq: "desc" } });
+      assert.deepEqual([(refused.after as { primitive: string }).primitive, (refused.after as { policyVersion: number }).policyVersion], ["not_allowed", version]);
+      await api.dp.log.flush();
+      const logged = await store.prisma.decisionLog.findUniqueOrThrow({ where: { id: run.body.decisionId } });
+      assert.deepEqual([logged.decision, logged.primitive], ["deny", "not_allowed"]);
+      assert.equal((await store.prisma.actionRequest.findUniqueOrThrow({ where: { id: approvalId } })).executedAt, null, "a refused claim does not use the approval up");
+      // The request page says so before anyone finds out from the agent.
+      assert.deepEqual((await detail(approvalId)).livePolicy, { allows: false, policyVersion: version, reason: { primitive: "not_allowed", message: '"refund_payment" is not in tier "free" of tenant "acme"', value: "refund_payment", bound: "free" } });
+    } finally {
+      await publish(() => {});
+    }
+    assert.deepEqual((await detail(approvalId)).livePolicy, { allows: true });
+    const again = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
+    assert.deepEqual([again.body.decision, again.body.primitive], ["allow", "approval"]);
+    assert.equal((await detail(approvalId)).livePolicy, null);
   });
 
   it("one reject vetoes by default", async () => {

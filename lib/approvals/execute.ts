@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { compileControls } from "@/lib/policy/compile";
 import type { PolicyDocument } from "@/lib/policy/document";
 import { killReason, readOnlyReason, type Reason } from "@/lib/policy/evaluate";
+import type { PolicyRefusal } from "@/lib/approvals/live-policy";
 
 export type ExecuteOutcome =
   | { allowed: true; executionId: string; approvers: string[] }
@@ -23,8 +24,14 @@ export type ToolKind = { kind: string; mutating: boolean } | null;
  * lifted the agent may claim it again. The controls are read under the generation row's lock,
  * taken after the request's (the order a vote takes them), so a stop committed on any instance
  * is either seen here or waits for this claim to finish.
+ *
+ * So does a live policy that now refuses the call for a reason other than the approval it needed
+ * (`refusal`: the agent lost the tool, the tenant's tier changed, the grant was revoked, the
+ * service's blast radius grew past its bound): an approval answers "may this call run?" under
+ * the policy it was asked under, and operators who tightened the policy since must not be
+ * outranked by it either.
  */
-export async function claimExecution(db: Db, principal: Principal, requestId: string, executionId: string, tool: ToolKind) {
+export async function claimExecution(db: Db, principal: Principal, requestId: string, executionId: string, tool: ToolKind, refusal: PolicyRefusal = null) {
   return mutate<ExecuteOutcome>({ db, principal, permission: null }, async (tx) => {
     await tx.$queryRaw`SELECT 1 AS locked FROM "ActionRequest" WHERE "id" = ${requestId} FOR UPDATE`;
     const r = await tx.actionRequest.findUnique({ where: { id: requestId }, include: { votes: true } });
@@ -38,6 +45,7 @@ export async function claimExecution(db: Db, principal: Principal, requestId: st
     if (r.status !== "approved") outcome = { allowed: false, message: `The request is ${r.status === "pending" && r.expiresAt.getTime() <= Date.now() ? "expired" : r.status}, not approved.` };
     else if (stop && !r.executedAt) outcome = { allowed: false, message: `${stop.message}; the approved action stays unused until that is lifted.`, stop };
     else if (r.executedAt) outcome = { allowed: false, message: `The approved action was already executed at ${r.executedAt.toISOString()}; an approval allows one execution.` };
+    else if (refusal) outcome = { allowed: false, message: `The live policy (version ${refusal.policyVersion}) no longer allows this call: ${refusal.reason.message}. The approved action stays unused unless the policy allows it again.`, stop: refusal.reason };
     else {
       const approvers = r.votes.filter((v) => v.vote === "approve").map((v) => v.voter);
       await tx.actionRequest.update({ where: { id: requestId }, data: { executedAt: new Date(), executionId } });
@@ -50,7 +58,7 @@ export async function claimExecution(db: Db, principal: Principal, requestId: st
         target: `approval:${requestId}`,
         after: outcome.allowed
           ? { decisionId: executionId, tool: r.tool, tenant: r.tenant, approvers: outcome.approvers, requestedBy: r.agentId, onBehalfOf: r.initiator }
-          : { reason: outcome.message, ...(outcome.stop ? { primitive: outcome.stop.primitive, control: kill ? kill.value : "read_only" } : {}) },
+          : { reason: outcome.message, ...(outcome.stop ? { primitive: outcome.stop.primitive, ...(stop ? { control: kill ? kill.value : "read_only" } : { policyVersion: refusal!.policyVersion }) } : {}) },
       },
     };
   });

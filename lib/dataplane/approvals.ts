@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { claimExecution } from "@/lib/approvals/execute";
+import { askedCall, policyRefusal } from "@/lib/approvals/live-policy";
 import { getActionRequestOrThrow, requestStatus } from "@/lib/approvals/requests";
 import type { Principal } from "@/lib/auth/principal";
 import type { DataPlane } from "@/lib/dataplane/runtime";
 import { AppError } from "@/lib/errors";
+import { route } from "@/lib/rollouts/route";
 
 const MAX_WAIT_S = 60;
 
@@ -50,7 +52,10 @@ export async function executeApproval(dp: DataPlane, principal: Principal, id: s
   const r = await ownRequest(dp, principal, id);
   const policy = dp.holder.current;
   const live = policy.tools.get(r.tool);
-  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: policy.mutating.has(r.tool) } : null);
+  // Also while pending: the last vote may land between this read and the claim.
+  const routed = route(dp, r.session);
+  const refusal = r.executedAt ? null : policyRefusal(routed.snapshot, routed.cohort, await askedCall(dp.store.prisma, r, () => dp.log.flush()));
+  const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: policy.mutating.has(r.tool) } : null, refusal);
   const snap = dp.holder.current;
   const reasons = outcome.allowed
     ? [{ primitive: "approval", message: `Approved by ${outcome.approvers.join(", ")}`, value: outcome.approvers, bound: r.quorum }]

@@ -6,6 +6,7 @@ import { listDeliveries } from "@/lib/notify/webhooks";
 import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
 import { parseInput, parseQuery } from "@/lib/http/validate";
+import { committedPolicyRefusal } from "@/lib/approvals/live-policy";
 
 const ListQuery = z.object({
   status: z.enum(["pending", "approved", "rejected", "expired"], { error: "must be pending, approved, rejected or expired" }).optional(),
@@ -57,7 +58,13 @@ export const APPROVAL_ROUTES: Route[] = [
     permission: "console.read",
     handler: async ({ store, params }) => {
       const r = await getActionRequestOrThrow(store.prisma, params.id!);
-      return { request: { ...r, ...requestStatus(r) } };
+      const status = requestStatus(r);
+      // Whether the live policy would still let the action run once approved (the execute
+      // endpoint refuses it otherwise); null once it has run or can no longer run.
+      const open = !r.executedAt && (status.status === "pending" || status.status === "approved");
+      const refusal = open ? await committedPolicyRefusal(store.prisma, r) : null;
+      const livePolicy = open ? (refusal ? { allows: false, policyVersion: refusal.policyVersion, reason: refusal.reason } : { allows: true }) : null;
+      return { request: { ...r, ...status, livePolicy } };
     },
   },
   {

@@ -1,6 +1,6 @@
 // Times as the console shows them everywhere: UTC to the minute or second, plus "x ago".
 
-export const utc = (iso: string | null | undefined, seconds = false) => (iso ? `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC` : "—");
+export { utc } from "@/components/ui/time";
 
 /** "4 min", "1 h 5 min", "12 s": a duration in words, for countdowns and ages. */
 export function duration(ms: number): string {

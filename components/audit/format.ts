@@ -1,6 +1,9 @@
 // How the audit browser writes times, hashes, sizes and JSON.
 
-export const utc = (iso: string | null | undefined, seconds = true) => (iso ? `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC` : "—");
+import { utc as utcTime } from "@/components/ui/time";
+
+/** Audit times are shown to the second by default. */
+export const utc = (iso: string | null | undefined, seconds = true) => utcTime(iso, seconds);
 
 /** The first and last characters of a hash; the full value is in the title and the detail view. */
 export const shortHash = (h: string, n = 10) => (h.length > 2 * n ? `${h.slice(0, n)}…${h.slice(-4)}` : h);

@@ -8,6 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Segmented } from "@/components/ui/segmented";
 import { api } from "@/lib/client/api";
 import type { Activity } from "@/lib/decisions/activity";
+import { dayHhmm, hhmm } from "@/components/ui/time";
 
 const RANGES = [
   { minutes: 15, label: "15 min" },
@@ -24,10 +25,6 @@ const SERIES = [
   { key: "deny", label: "Denied", color: "#f43f5e" },
 ] as const;
 
-function clock(iso: string, withDate: boolean): string {
-  const d = new Date(iso);
-  return withDate ? d.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }) : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-}
 
 /**
  * Live decision traffic: verdicts over time and what refused most, refreshed every 5 s. With
@@ -77,15 +74,16 @@ export function DecisionActivity({ agent }: { agent?: string } = {}) {
               <ResponsiveContainer width="100%" height="100%">
                 <BarChart data={data.buckets} margin={{ top: 4, right: 8, bottom: 0, left: -16 }} barCategoryGap={1}>
                   <CartesianGrid strokeDasharray="3 3" stroke="currentColor" className="text-slate-200 dark:text-slate-800" />
-                  <XAxis dataKey="at" tickFormatter={(v: string) => clock(v, minutes > 360)} minTickGap={40} tick={{ fontSize: 11, fill: "#64748b" }} />
+                  <XAxis dataKey="at" tickFormatter={(v: string) => (minutes > 360 ? dayHhmm(v) : hhmm(v))} minTickGap={40} tick={{ fontSize: 11, fill: "#64748b" }} />
                   <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: "#64748b" }} />
-                  <Tooltip labelFormatter={(v) => clock(String(v), true)} contentStyle={{ fontSize: 12 }} cursor={{ fillOpacity: 0.1 }} />
+                  <Tooltip labelFormatter={(v) => `${dayHhmm(String(v))} UTC`} contentStyle={{ fontSize: 12 }} cursor={{ fillOpacity: 0.1 }} />
                   {SERIES.map((s) => (
                     <Bar key={s.key} dataKey={s.key} name={s.label} stackId="v" fill={s.color} isAnimationActive={false} />
                   ))}
                 </BarChart>
               </ResponsiveContainer>
             </div>
+            <p className="mt-1 text-right text-xs text-slate-500 dark:text-slate-400">Times in UTC</p>
           </div>
           <div className="space-y-4 text-sm">
             <TopList title="Refused by" rows={data.denyPrimitives.map((p) => ({ name: p.primitive, count: p.count }))} />

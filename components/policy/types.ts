@@ -86,4 +86,4 @@ export interface ApplyResult {
   warnings: Diagnostic[];
 }
 
-export const utc = (iso: string | null | undefined) => (iso ? `${iso.replace("T", " ").slice(0, 16)} UTC` : "—");
+export { utc } from "@/components/ui/time";

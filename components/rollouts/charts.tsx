@@ -5,13 +5,13 @@ import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, Tooltip, XAxis, 
 import { ms, pct } from "@/components/rollouts/format";
 import type { ChartPoint } from "@/components/rollouts/chart-data";
 import type { RolloutEvent } from "@/components/rollouts/types";
+import { hhmm } from "@/components/ui/time";
 
 // Canary and control differ in colour AND dash pattern, and the legend names them, so the
 // charts read without colour vision.
 const CANARY = "#ea580c";
 const CONTROL = "#0284c7";
 const EVENT_COLOUR: Record<RolloutEvent["kind"], string> = { start: "#64748b", advance: "#059669", pause: "#d97706", resume: "#0284c7", promote: "#059669", rollback: "#dc2626", abort: "#dc2626" };
-const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 type Fmt = (v: number) => string;
 

@@ -2,7 +2,7 @@
 // reads the same in the event log, on the chart annotations and in the banner.
 import type { Comparison, RolloutEvent, RolloutStatus } from "@/components/rollouts/types";
 
-export const utc = (iso: string | null | undefined, seconds = false) => (iso ? `${iso.replace("T", " ").slice(0, seconds ? 19 : 16)} UTC` : "—");
+export { utc } from "@/components/ui/time";
 
 /** 0.072 → "7.2%", 0.05 → "5%": one decimal, trailing zero dropped. */
 export const pct = (x: number, digits = 1) => `${Number((x * 100).toFixed(digits))}%`;

@@ -233,6 +233,7 @@ test("an approved action the live policy no longer allows: the request page says
   test.setTimeout(60_000);
   const d = await support.decide({ tenant: "acme", session: uniqueSession("tier"), tool: "refund_payment", args: { amount: 11 } });
   expect(d.decision).toBe("pending");
+  const waiting = await support.decide({ tenant: "acme", session: uniqueSession("tier-waiting"), tool: "refund_payment", args: { amount: 12 } });
   const [r1, r2] = (await reviewers(browser, ["reviewer1", "reviewer2"])) as [Page, Page];
   for (const page of [r1, r2]) expect((await vote(page, d.approvalId!)).status()).toBe(200);
   const admin = await newClient(browser);
@@ -251,6 +252,11 @@ test("an approved action the live policy no longer allows: the request page says
     await expect(note).toContainText("no longer allows this call");
     await expect(note).toContainText('"refund_payment" is not in tier "free" of tenant "acme"');
     await expect(note).toContainText("This approved action does not run unless the policy allows it again");
+    // The queue marks a request still waiting that an approval would not run.
+    await r1.goto("/approvals?tool=refund_payment&tenant=acme");
+    const row = r1.getByTestId("approval-row").filter({ has: r1.locator(`a[href="/approvals/${waiting.approvalId}"]`) });
+    await expect(row.getByTestId("row-policy-refused")).toContainText("refuses: not_allowed");
+    await r1.goto(`/approvals/${d.approvalId}`);
     // The agent's SDK asks to run it and is told why not, naming the primitive.
     await expect.poll(async () => (await support.decide({ tenant: "acme", session: uniqueSession("tier-probe"), tool: "refund_payment" })).primitive, { timeout: 10_000 }).toBe("not_allowed");
     const run = await (await newClient(browser)).request.post(`${BASE}/api/v1/approvals/${d.approvalId}/execute`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` }, data: {} });

@@ -114,6 +114,7 @@ export function ApprovalQueue({ initial, canVote }: { initial: RequestFilter; ca
                     <StatusBadge status={r.status} />
                     <div className="mt-1">{r.status === "pending" ? <Countdown expiresAt={r.expiresAt} /> : r.resolvedBy ? `by ${r.resolvedBy}` : null}</div>
                     {policy.data && <StopTag r={r} controls={controls.data?.controls} kind={tools[r.tool]?.kind} />}
+                    <PolicyRefusedTag r={r} />
                   </td>
                 </tr>
               ))}
@@ -133,6 +134,18 @@ function StopTag({ r, controls, kind }: { r: ActionRequest; controls: ActiveCont
   return (
     <div className="mt-1 text-xs font-medium text-red-700 dark:text-red-300" data-testid="row-stopped" title={`Set by ${stop.setBy}${stop.reason ? `: ${stop.reason}` : ""}. An approval does not run while it holds.`}>
       <StopIcon className="mr-1" />{stopLabel(stop)}
+    </div>
+  );
+}
+
+/** Marks a row the live policy would refuse even once approved (the agent lost the tool, the tier changed…). */
+function PolicyRefusedTag({ r }: { r: ActionRequest }) {
+  const live = r.livePolicy;
+  if (!live || live.allows) return null;
+  return (
+    <div className="mt-1 text-xs font-medium text-amber-800 dark:text-amber-300" data-testid="row-policy-refused" title={`${live.reason.message}. An approval does not run it unless the policy allows it again.`}>
+      <StopIcon className="mr-1" />Policy v{live.policyVersion} refuses: <span className="font-mono">{live.reason.primitive}</span>
+      <span className="sr-only">: {live.reason.message}</span>
     </div>
   );
 }

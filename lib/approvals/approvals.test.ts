@@ -119,6 +119,12 @@ describe("action requests and quorum", () => {
     const { approvalId } = await support.decide(refund());
     await vote("reviewer1", approvalId);
     await vote("reviewer2", approvalId);
+    const waiting = (await support.decide(refund({ session: "ap-waiting" }))).approvalId;
+    const queueRow = async (id: string) => {
+      const res = await fetch(`${api.url}/api/v1/admin/approvals?view=queue&tool=refund_payment`, { headers: { authorization: `Bearer ${world.tokens.viewer}` } });
+      return ((await res.json()) as { requests: { id: string; livePolicy: unknown }[] }).requests.find((x) => x.id === id);
+    };
+    assert.deepEqual((await queueRow(waiting))!.livePolicy, { allows: true });
     // After the approval, an editor moves acme to the free tier, which has no refund_payment.
     await publish((d) => (d.tenants.acme.tier = "free"));
     try {
@@ -134,11 +140,15 @@ describe("action requests and quorum", () => {
       assert.deepEqual([logged.decision, logged.primitive], ["deny", "not_allowed"]);
       assert.equal((await store.prisma.actionRequest.findUniqueOrThrow({ where: { id: approvalId } })).executedAt, null, "a refused claim does not use the approval up");
       // The request page says so before anyone finds out from the agent.
-      assert.deepEqual((await detail(approvalId)).livePolicy, { allows: false, policyVersion: version, reason: { primitive: "not_allowed", message: '"refund_payment" is not in tier "free" of tenant "acme"', value: "refund_payment", bound: "free" } });
+      const refusal = { allows: false, policyVersion: version, reason: { primitive: "not_allowed", message: '"refund_payment" is not in tier "free" of tenant "acme"', value: "refund_payment", bound: "free" } };
+      assert.deepEqual((await detail(approvalId)).livePolicy, refusal);
+      // The queue marks the requests still waiting that an approval would not run.
+      assert.deepEqual((await queueRow(waiting))!.livePolicy, refusal);
     } finally {
       await publish(() => {});
     }
     assert.deepEqual((await detail(approvalId)).livePolicy, { allows: true });
+    assert.deepEqual((await queueRow(waiting))!.livePolicy, { allows: true });
     const again = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
     assert.deepEqual([again.body.decision, again.body.primitive], ["allow", "approval"]);
     assert.equal((await detail(approvalId)).livePolicy, null);

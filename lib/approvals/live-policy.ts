@@ -4,13 +4,14 @@ import { isEnforced } from "@/lib/policy/adoption";
 import { compile, type Snapshot } from "@/lib/policy/compile";
 import { evaluate, type Cohort, type DecisionRequest, type Evaluation, type Reason } from "@/lib/policy/evaluate";
 import { cohortFor } from "@/lib/rollouts/hash";
-import { compileCanary } from "@/lib/rollouts/route";
+import { compileCanary, type CanaryRoute } from "@/lib/rollouts/route";
 
 /** What the live policy says of an approved call now, when it refuses it. */
 export type PolicyRefusal = { reason: Reason; policyVersion: number } | null;
 
 /** The request fields the checks below read. */
 export interface AskedRequest {
+  id: string;
   decisionId: string;
   agentId: string;
   tenant: string;
@@ -22,16 +23,21 @@ export interface AskedRequest {
 }
 
 /**
- * The call as the agent asked it (target, origin, blast radius), from its decision's log row.
- * `flush` writes the decision log's buffer, for an approval given within its flush interval.
+ * The call as the agent asked it (target, origin, blast radius): its decision's logged request,
+ * else, when the decision was made while the store was unreachable and is not replayed yet, what
+ * the request itself kept.
  */
-export async function askedCall(db: Db, r: AskedRequest, flush?: () => Promise<void>): Promise<DecisionRequest> {
+function callOf(r: AskedRequest, logged: unknown): DecisionRequest {
   const ids = { agent: r.agentId, tenant: r.tenant, session: r.session, tool: r.tool };
+  if (logged) return { ...(logged as DecisionRequest), ...ids };
+  return { ...ids, args: r.args ?? undefined, blastRadius: r.blastRadius ?? undefined, reversal: r.reversal ?? undefined };
+}
+
+/** callOf one request. `flush` writes the decision log's buffer, for an approval given within its flush interval. */
+export async function askedCall(db: Db, r: AskedRequest, flush?: () => Promise<void>): Promise<DecisionRequest> {
   const read = () => db.decisionLog.findUnique({ where: { id: r.decisionId }, select: { request: true } });
   const row = (await read()) ?? (flush ? await flush().then(read, () => null) : null);
-  if (row) return { ...(row.request as unknown as DecisionRequest), ...ids };
-  // Decided while the store was unreachable and not replayed yet: what the request itself kept.
-  return { ...ids, args: r.args ?? undefined, blastRadius: r.blastRadius ?? undefined, reversal: r.reversal ?? undefined };
+  return callOf(r, row?.request);
 }
 
 /**
@@ -53,14 +59,35 @@ export function policyRefusal(snapshot: Snapshot, cohort: Cohort, call: Decision
   return { reason: ev.reasons[0]!, policyVersion: ev.policyVersion };
 }
 
-/**
- * policyRefusal under the committed state, compiled the way the data plane compiles it (the
- * session's rollout cohort included), for the console's request page.
- */
-export async function committedPolicyRefusal(db: Db, r: AskedRequest): Promise<PolicyRefusal> {
+// The committed state compiled, per store, until its generation moves: the request page polls
+// every 2 s and the queue asks about up to 200 requests a poll.
+const compiled = new WeakMap<Db, { generation: number; stable: Snapshot; canary: CanaryRoute | null }>();
+
+async function committedSnapshots(db: Db) {
+  const generation = (await db.generation.findUnique({ where: { id: 1 } }))?.value ?? 0;
+  const hit = compiled.get(db);
+  if (hit && hit.generation === generation) return hit;
   const source = await loadSnapshotSource(db);
-  const canary = compileCanary(source);
-  const inCanary = canary !== null && cohortFor(canary.id, r.session, canary.percent) === "canary";
-  const snapshot = inCanary ? canary.snapshot : compile(source.document, source.overlay, source);
-  return policyRefusal(snapshot, inCanary ? "canary" : "stable", await askedCall(db, r));
+  const fresh = { generation: source.generation, stable: compile(source.document, source.overlay, source), canary: compileCanary(source) };
+  compiled.set(db, fresh);
+  return fresh;
+}
+
+/**
+ * policyRefusal of each request under the committed state, compiled the way the data plane
+ * compiles it (each session's rollout cohort included), for the console: the request page and
+ * the queue's rows. Keyed by request id; a request the policy still allows is left out.
+ */
+export async function committedPolicyRefusals(db: Db, requests: readonly AskedRequest[], now = Date.now()): Promise<Map<string, NonNullable<PolicyRefusal>>> {
+  const out = new Map<string, NonNullable<PolicyRefusal>>();
+  if (requests.length === 0) return out;
+  const { stable, canary } = await committedSnapshots(db);
+  const rows = await db.decisionLog.findMany({ where: { id: { in: requests.map((r) => r.decisionId) } }, select: { id: true, request: true } });
+  const asked = new Map(rows.map((row) => [row.id, row.request]));
+  for (const r of requests) {
+    const inCanary = canary !== null && cohortFor(canary.id, r.session, canary.percent) === "canary";
+    const refusal = policyRefusal(inCanary ? canary.snapshot : stable, inCanary ? "canary" : "stable", callOf(r, asked.get(r.decisionId)), now);
+    if (refusal) out.set(r.id, refusal);
+  }
+  return out;
 }

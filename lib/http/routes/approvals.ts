@@ -6,7 +6,7 @@ import { listDeliveries } from "@/lib/notify/webhooks";
 import { readJson } from "@/lib/http/node-http";
 import type { Route } from "@/lib/http/router";
 import { parseInput, parseQuery } from "@/lib/http/validate";
-import { committedPolicyRefusal } from "@/lib/approvals/live-policy";
+import { committedPolicyRefusals, type PolicyRefusal } from "@/lib/approvals/live-policy";
 
 const ListQuery = z.object({
   status: z.enum(["pending", "approved", "rejected", "expired"], { error: "must be pending, approved, rejected or expired" }).optional(),
@@ -22,6 +22,9 @@ const ListQuery = z.object({
   .refine((q) => q.view !== "queue" || q.before === undefined, { path: ["before"], message: "is not taken with view=queue, which pages by expiry and arrival itself" });
 
 // Agent actions waiting for reviewers, and the webhook deliveries about them.
+/** `livePolicy` as the console reads it: whether the live policy would still let the action run. */
+const livePolicyOf = (refusal: PolicyRefusal | undefined) => (refusal ? { allows: false as const, policyVersion: refusal.policyVersion, reason: refusal.reason } : { allows: true as const });
+
 export const APPROVAL_ROUTES: Route[] = [
   {
     method: "GET",
@@ -31,7 +34,9 @@ export const APPROVAL_ROUTES: Route[] = [
       const q = parseQuery(ListQuery, url.searchParams);
       if (q.view === "queue") {
         const { requests, waiting, waitingCapped } = await pendingQueue(store.prisma, q);
-        return { requests: requests.map((r) => ({ ...r, ...requestStatus(r) })), waiting, waitingCapped };
+        // Which of them the live policy would refuse even once approved, so nobody spends a vote on them.
+        const refused = await committedPolicyRefusals(store.prisma, requests);
+        return { requests: requests.map((r) => ({ ...r, ...requestStatus(r), livePolicy: livePolicyOf(refused.get(r.id)) })), waiting, waitingCapped };
       }
       const rows = await listActionRequests(store.prisma, q);
       return { requests: rows.map((r) => ({ ...r, ...requestStatus(r) })) };
@@ -62,8 +67,7 @@ export const APPROVAL_ROUTES: Route[] = [
       // Whether the live policy would still let the action run once approved (the execute
       // endpoint refuses it otherwise); null once it has run or can no longer run.
       const open = !r.executedAt && (status.status === "pending" || status.status === "approved");
-      const refusal = open ? await committedPolicyRefusal(store.prisma, r) : null;
-      const livePolicy = open ? (refusal ? { allows: false, policyVersion: refusal.policyVersion, reason: refusal.reason } : { allows: true }) : null;
+      const livePolicy = open ? livePolicyOf((await committedPolicyRefusals(store.prisma, [r])).get(r.id)) : null;
       return { request: { ...r, ...status, livePolicy } };
     },
   },

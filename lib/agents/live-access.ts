@@ -1,8 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { agentAccess, type AgentAccess } from "@/lib/agents/access";
-import { loadSnapshotSource } from "@/lib/dataplane/snapshot-holder";
-import { compile } from "@/lib/policy/compile";
-import { compileCanary } from "@/lib/rollouts/route";
+import { committedSnapshots } from "@/lib/dataplane/committed-snapshots";
 
 export interface LiveAccess {
   stable: AgentAccess;
@@ -15,10 +13,9 @@ export interface LiveAccess {
  * (same source, same compiler), for the console's agent page.
  */
 export async function liveAccess(db: Db, agent: string, now = Date.now()): Promise<LiveAccess> {
-  const source = await loadSnapshotSource(db);
-  const canary = compileCanary(source);
+  const { stable, canary } = await committedSnapshots(db);
   return {
-    stable: agentAccess(compile(source.document, source.overlay, source), agent, now),
+    stable: agentAccess(stable, agent, now),
     canary: canary ? { rolloutId: canary.id, percent: canary.percent, ...agentAccess(canary.snapshot, agent, now) } : null,
   };
 }

@@ -1,10 +1,9 @@
 import type { Db } from "@/lib/db/client";
-import { loadSnapshotSource } from "@/lib/dataplane/snapshot-holder";
+import { committedSnapshots } from "@/lib/dataplane/committed-snapshots";
 import { isEnforced } from "@/lib/policy/adoption";
-import { compile, type Snapshot } from "@/lib/policy/compile";
+import type { Snapshot } from "@/lib/policy/compile";
 import { evaluate, type Cohort, type DecisionRequest, type Evaluation, type Reason } from "@/lib/policy/evaluate";
 import { cohortFor } from "@/lib/rollouts/hash";
-import { compileCanary, type CanaryRoute } from "@/lib/rollouts/route";
 
 /** What the live policy says of an approved call now, when it refuses it. */
 export type PolicyRefusal = { reason: Reason; policyVersion: number } | null;
@@ -57,20 +56,6 @@ export function policyRefusal(snapshot: Snapshot, cohort: Cohort, call: Decision
   if (ev.decision !== "deny" || ev.primitive === "kill_switch" || ev.primitive === "read_only") return null;
   if (!isEnforced(snapshot, call.agent, ev)) return null;
   return { reason: ev.reasons[0]!, policyVersion: ev.policyVersion };
-}
-
-// The committed state compiled, per store, until its generation moves: the request page polls
-// every 2 s and the queue asks about up to 200 requests a poll.
-const compiled = new WeakMap<Db, { generation: number; stable: Snapshot; canary: CanaryRoute | null }>();
-
-async function committedSnapshots(db: Db) {
-  const generation = (await db.generation.findUnique({ where: { id: 1 } }))?.value ?? 0;
-  const hit = compiled.get(db);
-  if (hit && hit.generation === generation) return hit;
-  const source = await loadSnapshotSource(db);
-  const fresh = { generation: source.generation, stable: compile(source.document, source.overlay, source), canary: compileCanary(source) };
-  compiled.set(db, fresh);
-  return fresh;
 }
 
 /**

@@ -1,9 +1,8 @@
 import type { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import { loadSnapshotSource } from "@/lib/dataplane/snapshot-holder";
+import { committedSnapshots } from "@/lib/dataplane/committed-snapshots";
 import { AppError } from "@/lib/errors";
 import { assessBlastRadius, blastRadiusRefusal } from "@/lib/policy/blast-radius";
-import { compile } from "@/lib/policy/compile";
 import type { WhatIfInput } from "@/lib/runtime-model/inputs";
 
 /**
@@ -12,8 +11,7 @@ import type { WhatIfInput } from "@/lib/runtime-model/inputs";
  * right now. Only the blast-radius primitive is answered: the rest depends on agent and tenant.
  */
 export async function whatIf(db: Db, input: z.output<typeof WhatIfInput>) {
-  const source = await loadSnapshotSource(db);
-  const snap = compile(source.document, source.overlay, source);
+  const snap = (await committedSnapshots(db)).stable;
   const tool = snap.tools.get(input.tool);
   if (!tool) throw new AppError("validation_failed", `tool: "${input.tool}" is not in the tool registry`, { fields: [{ path: "tool", message: `"${input.tool}" is not in the tool registry` }] });
   if (!snap.runtime.has(input.service)) {

@@ -266,9 +266,12 @@ test("an approved action the live policy no longer allows: the request page says
     await publish(original, "e2e: acme back on pro");
   }
   // With the policy back, the note goes and the approval is still there to use.
-  await expect(r1.getByTestId("request-policy-refused")).toHaveCount(0, { timeout: 15_000 });
-  const run = await (await newClient(browser)).request.post(`${BASE}/api/v1/approvals/${d.approvalId}/execute`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` }, data: {} });
-  expect((await run.json()).decision).toBe("allow");
+  await r1.reload();
+  await expect(r1.getByTestId("request-outcome")).toContainText("the agent has not run it yet");
+  await expect(r1.getByTestId("request-policy-refused")).toHaveCount(0);
+  // (Asked until the data plane has the restored version: a refusal leaves the approval unused.)
+  const agent = await newClient(browser);
+  await expect.poll(async () => (await (await agent.request.post(`${BASE}/api/v1/approvals/${d.approvalId}/execute`, { headers: { authorization: `Bearer ${E2E_SUPPORT_TOKEN}` }, data: {} })).json()).decision, { timeout: 10_000 }).toBe("allow");
 });
 
 test("during a stop, the queue marks the rows it covers and the request page tells reviewers an approval will not run until it is lifted", async ({ browser }) => {

@@ -21,10 +21,10 @@ const ListQuery = z.object({
   .refine((q) => q.view !== "queue" || (q.status ?? "pending") === "pending", { path: ["status"], message: 'must be "pending" (or left out) with view=queue' })
   .refine((q) => q.view !== "queue" || q.before === undefined, { path: ["before"], message: "is not taken with view=queue, which pages by expiry and arrival itself" });
 
-// Agent actions waiting for reviewers, and the webhook deliveries about them.
 /** `livePolicy` as the console reads it: whether the live policy would still let the action run. */
 const livePolicyOf = (refusal: PolicyRefusal | undefined) => (refusal ? { allows: false as const, policyVersion: refusal.policyVersion, reason: refusal.reason } : { allows: true as const });
 
+// Agent actions waiting for reviewers, and the webhook deliveries about them.
 export const APPROVAL_ROUTES: Route[] = [
   {
     method: "GET",

@@ -161,7 +161,7 @@ function RiskExplainer() {
         <li>source: zone crossing 2, approval rule 1, approval-all mode 0;</li>
         <li>no reversal plan 1; expiring within 5 min 2, within 15 min 1.</li>
       </ul>
-      <p className="mt-1 text-slate-600 dark:text-slate-400">6 or more is high risk, 4 or more medium, otherwise low.</p>
+      <p className="mt-1 text-slate-600 dark:text-slate-400">6 or more is high risk, 4 or more medium, otherwise low. Requests the live policy now refuses (marked &ldquo;Policy v… refuses&rdquo;) come last whatever their risk: approving them runs nothing.</p>
     </details>
   );
 }

@@ -26,4 +26,15 @@ describe("approval risk", () => {
     ];
     assert.deepEqual(byRiskThenAge(rows, tools, NOW).map((x) => x.request.id), ["drop", "old-refund", "new-refund"]);
   });
+  it("puts the requests the live policy refuses last, riskiest first among them", () => {
+    const tools = { refund_payment: { kind: "write" as const }, drop_table: { kind: "schema" as const } };
+    const refused = { allows: false as const, policyVersion: 4, reason: { primitive: "not_allowed", message: "not in tier" } };
+    const rows = [
+      { ...base, id: "refused-refund", livePolicy: refused },
+      { ...base, id: "refused-drop", tool: "drop_table", livePolicy: refused },
+      { ...base, id: "new-refund", createdAt: inMin(-1), livePolicy: { allows: true as const } },
+      { ...base, id: "old-refund", createdAt: inMin(-30) },
+    ];
+    assert.deepEqual(byRiskThenAge(rows, tools, NOW).map((x) => x.request.id), ["old-refund", "new-refund", "refused-drop", "refused-refund"]);
+  });
 });

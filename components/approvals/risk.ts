@@ -67,9 +67,13 @@ export function riskOf(r: Scored, tool: PolicyTool | undefined, now = Date.now()
   return { score: rounded, level: rounded >= 6 ? "high" : rounded >= 4 ? "medium" : "low", reasons };
 }
 
-/** Riskiest first; equal risk, oldest first (it has waited longest). */
-export function byRiskThenAge<T extends Scored & Pick<ActionRequest, "createdAt">>(rows: T[], tools: Record<string, PolicyTool>, now = Date.now()) {
+/**
+ * Riskiest first; equal risk, oldest first (it has waited longest). Requests the live policy
+ * refuses go after all the others, whatever their risk: approving them runs nothing.
+ */
+export function byRiskThenAge<T extends Scored & Pick<ActionRequest, "createdAt" | "livePolicy">>(rows: T[], tools: Record<string, PolicyTool>, now = Date.now()) {
+  const refused = (r: T) => (r.livePolicy && !r.livePolicy.allows ? 1 : 0);
   return rows
     .map((r) => ({ request: r, risk: riskOf(r, tools[r.tool], now) }))
-    .sort((a, b) => b.risk.score - a.risk.score || Date.parse(a.request.createdAt) - Date.parse(b.request.createdAt));
+    .sort((a, b) => refused(a.request) - refused(b.request) || b.risk.score - a.risk.score || Date.parse(a.request.createdAt) - Date.parse(b.request.createdAt));
 }

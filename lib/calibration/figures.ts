@@ -8,8 +8,8 @@ const MAX_ADVISORY = 5000;
  * Predicted (server, agent, and the max the decision used) against observed blast radius, newest
  * outcome first. One statement that reads only the columns a point shows: the service comes out
  * of the stored request in the store, because reading 2,000 requests back through Prisma (to take
- * one field of each) held the event loop that answers decisions for 80–250 ms a call, every 15 s
- * while the Calibration page is open.
+ * one field of each) cost the event loop that answers decisions 68 ms of CPU a call (now 40 ms,
+ * docs/BENCHMARKS.md §7), every 15 s while the Calibration page is open.
  */
 export async function blastCalibration(db: Db, filter: { agent?: string } = {}) {
   const rows = await db.$queryRawUnsafe<{ decisionId: string; agent: string; tool: string; service: string | null; at: Date | string; outcome: string; server: number | null; agentPredicted: number | null; observed: number }[]>(

@@ -108,7 +108,8 @@ describe("action requests and quorum", () => {
       assert.match(run.body.reasons[0].message, s.message);
       const refused = await store.prisma.auditEvent.findFirstOrThrow({ where: { action: "approval.execute_refused", target: `approval:${approvalId}` }, orderBy: { seq: "desc" } });
       assert.deepEqual([(refused.after as { primitive: string }).primitive, (refused.after as { control: string }).control], [s.primitive, s.control]);
-      await flip(s.control, false, s.target);
+      // Lifted, and heard by this instance before the next stop or test decides anything.
+      await waitForGeneration(api.dp, (await flip(s.control, false, s.target)).generation);
     }
     assert.equal((await store.prisma.actionRequest.findUniqueOrThrow({ where: { id: approvalId } })).executedAt, null, "a refused claim does not use the approval up");
     const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});

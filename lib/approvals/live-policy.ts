@@ -1,25 +1,15 @@
-import type { Db } from "@/lib/db/client";
+import type { ActionRequest, Db } from "@/lib/db/client";
 import { committedSnapshots } from "@/lib/dataplane/committed-snapshots";
 import { isEnforced } from "@/lib/policy/adoption";
 import type { Snapshot } from "@/lib/policy/compile";
 import { evaluate, type Cohort, type DecisionRequest, type Evaluation, type Reason } from "@/lib/policy/evaluate";
-import { cohortFor } from "@/lib/rollouts/hash";
+import { routeSession } from "@/lib/rollouts/route";
 
 /** What the live policy says of an approved call now, when it refuses it. */
 export type PolicyRefusal = { reason: Reason; policyVersion: number } | null;
 
 /** The request fields the checks below read. */
-export interface AskedRequest {
-  id: string;
-  decisionId: string;
-  agentId: string;
-  tenant: string;
-  session: string;
-  tool: string;
-  args: unknown;
-  blastRadius: number | null;
-  reversal: string | null;
-}
+export type AskedRequest = Pick<ActionRequest, "id" | "decisionId" | "agentId" | "tenant" | "session" | "tool" | "args" | "blastRadius" | "reversal">;
 
 /**
  * The call as the agent asked it (target, origin, blast radius): its decision's logged request,
@@ -70,8 +60,8 @@ export async function committedPolicyRefusals(db: Db, requests: readonly AskedRe
   const rows = await db.decisionLog.findMany({ where: { id: { in: requests.map((r) => r.decisionId) } }, select: { id: true, request: true } });
   const asked = new Map(rows.map((row) => [row.id, row.request]));
   for (const r of requests) {
-    const inCanary = canary !== null && cohortFor(canary.id, r.session, canary.percent) === "canary";
-    const refusal = policyRefusal(inCanary ? canary.snapshot : stable, inCanary ? "canary" : "stable", callOf(r, asked.get(r.decisionId)), now);
+    const routed = routeSession(stable, canary, r.session);
+    const refusal = policyRefusal(routed.snapshot, routed.cohort, callOf(r, asked.get(r.decisionId)), now);
     if (refusal) out.set(r.id, refusal);
   }
   return out;

@@ -56,8 +56,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const fields = zodFields(result.error);
-  const summary = fields.map((f) => `${f.path}: ${f.message}`).join("; ");
-  throw new AppError("validation_failed", `Invalid request: ${summary}`, { fields });
+  throw invalid(fields);
+}
+
+/** The 400 for bad input: every field and its rule, in the message and as `fields`. */
+function invalid(fields: FieldIssue[]): AppError {
+  return new AppError("validation_failed", `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, { fields });
 }
 
 /**
@@ -78,6 +82,6 @@ export function parseQuery<S extends z.ZodObject>(schema: S, params: URLSearchPa
     seen.add(key);
     if (!known.includes(key)) fields.push({ path: key, message: hints[key] ?? (known.length ? `is not a parameter of this endpoint (it takes ${known.join(", ")})` : "is not a parameter of this endpoint (it takes none)") });
   }
-  if (fields.length) throw new AppError("validation_failed", `Invalid request: ${fields.map((f) => `${f.path}: ${f.message}`).join("; ")}`, { fields });
+  if (fields.length) throw invalid(fields);
   return parseInput(schema, Object.fromEntries(params));
 }

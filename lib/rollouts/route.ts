@@ -54,8 +54,11 @@ export interface Routed {
 
 /** Picks the session's cohort and its snapshot; without an active rollout everyone is stable. */
 export function route(dp: DataPlane, session: string): Routed {
-  const canary = dp.holder.canary;
-  const stable = dp.holder.current;
+  return routeSession(dp.holder.current, dp.holder.canary, session);
+}
+
+/** route() over given snapshots (the console's compile of the committed state, say). */
+export function routeSession(stable: Snapshot, canary: CanaryRoute | null | undefined, session: string): Routed {
   if (!canary) return { snapshot: stable, cohort: "stable", rolloutId: null, shareBp: 0 };
   const bp = shareBp(canary.percent);
   return cohortFor(canary.id, session, canary.percent) === "canary"

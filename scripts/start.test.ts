@@ -5,6 +5,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
+import { freePort } from "@/lib/test/ports";
 
 // `npm start` runs scripts/start.ts, which runs the server as its child. Supervisors signal the
 // process they started, so start.ts must pass the signal on: this starts a data-plane-only
@@ -12,14 +13,6 @@ import { after, describe, it } from "node:test";
 
 const dir = mkdtempSync(path.join(tmpdir(), "governor-start-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -46,9 +46,8 @@ async function until(server: ServerProcess, decision: string, limitMs: number): 
 
 before(async () => {
   db = await createPostgresDatabase();
-  const port = 3300 + Math.floor(Math.random() * 300);
-  a = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url }, port);
-  b = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url }, port + 1);
+  a = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url });
+  b = await startServerProcess({ ...BASE_ENV, DATABASE_URL: db.url });
   store = await openStore({ databaseUrl: db.url, migrate: false });
   const oncall = await store.prisma.user.findUniqueOrThrow({ where: { username: "oncall" } });
   const admin = { actor: { type: "user" as const, id: "test", name: "test" }, role: "admin" as const, via: "system" as const };

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { checkInvariants } from "@/lib/reliability/crash-invariants";
 import { runCrashLoop } from "@/lib/reliability/crash-loop";
+import { freePort } from "@/lib/test/ports";
 import { onPostgres, openTestStore, type TestStore } from "@/lib/test/store";
 import { seedWorld } from "@/lib/test/world";
 
@@ -12,7 +13,7 @@ const KILLS = 4;
 
 describe("crash safety (SIGKILL at random points)", () => {
   it(`keeps every invariant through ${KILLS} kills on ${onPostgres() ? "PostgreSQL" : "PGlite with a data directory"}`, { timeout: 300_000 }, async () => {
-    const port = 3600 + Math.floor(Math.random() * 300);
+    const port = await freePort();
     const { rounds, violations } = await runCrashLoop({ kind: onPostgres() ? "postgres" : "pglite", kills: KILLS, port, log: (l) => console.log(l) });
     assert.deepEqual(violations, []);
     assert.equal(rounds.length, KILLS);

@@ -21,8 +21,7 @@ let direct: Store;
 const servers: ServerProcess[] = [];
 
 const start = async () => {
-  const s = await startServerProcess(
-    {
+  const s = await startServerProcess({
       NODE_ENV: "production",
       GOVERNOR_CONSOLE: "off",
       GOVERNOR_ALLOW_SEED: "1",
@@ -31,9 +30,7 @@ const start = async () => {
       GOVERNOR_DEMO_PASSWORD: "outage-restart-pw",
       GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
       DATABASE_URL: proxy.url,
-    },
-    3600 + Math.floor(Math.random() * 300),
-  );
+  });
   servers.push(s);
   return s;
 };

@@ -18,8 +18,7 @@ let store: Store | undefined;
 
 before(async () => {
   pgDb = onPostgres() ? await createPostgresDatabase() : undefined;
-  server = await startServerProcess(
-    {
+  server = await startServerProcess({
       NODE_ENV: "production",
       GOVERNOR_CONSOLE: "off",
       GOVERNOR_ALLOW_SEED: "1",
@@ -28,9 +27,7 @@ before(async () => {
       GOVERNOR_DEMO_PASSWORD: "shutdown-test-pw",
       GOVERNOR_DEMO_AGENT_TOKEN: AGENT_TOKEN,
       ...(pgDb ? { DATABASE_URL: pgDb.url } : {}),
-    },
-    3600 + Math.floor(Math.random() * 300),
-  );
+  });
 });
 after(async () => {
   await server?.stop("SIGKILL");

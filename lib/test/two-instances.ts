@@ -16,9 +16,8 @@ export interface TwoInstances {
 /** `env` is the servers' environment (secrets, demo tokens); DATABASE_URL and PORT are set here. */
 export async function startTwoInstances(env: Record<string, string>, tokenName: string): Promise<TwoInstances> {
   const db = await createPostgresDatabase();
-  const port = 3600 + Math.floor(Math.random() * 300);
-  const a = await startServerProcess({ ...env, DATABASE_URL: db.url }, port);
-  const b = await startServerProcess({ ...env, DATABASE_URL: db.url }, port + 1);
+  const a = await startServerProcess({ ...env, DATABASE_URL: db.url });
+  const b = await startServerProcess({ ...env, DATABASE_URL: db.url });
   const store = await openStore({ databaseUrl: db.url, migrate: false });
   const editor = await store.prisma.user.findUniqueOrThrow({ where: { username: "editor" } });
   const admin = { actor: { type: "user" as const, id: "test", name: "test" }, role: "admin" as const, via: "system" as const };

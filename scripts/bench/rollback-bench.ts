@@ -98,9 +98,8 @@ async function postgres(instances: number): Promise<Env> {
 
 async function setup(instances: number): Promise<{ urls: string[]; servers: ServerProcess[]; store: Store; drop: () => Promise<void> }> {
   const db = await createPostgresDatabase();
-  const port = 3900 + Math.floor(Math.random() * 50) * 2;
   const servers: ServerProcess[] = [];
-  for (let i = 0; i < instances; i++) servers.push(await startServerProcess({ ...ENV, DATABASE_URL: db.url }, port + i));
+  for (let i = 0; i < instances; i++) servers.push(await startServerProcess({ ...ENV, DATABASE_URL: db.url }));
   const store = await openStore({ databaseUrl: db.url, migrate: false });
   return { urls: servers.map((s) => s.url), servers, store, drop: db.drop };
 }

@@ -9,6 +9,9 @@ import { updateSettings } from "@/lib/controls/settings";
 import { deliverDue } from "@/lib/notify/webhooks";
 import { DEMO_POLICY } from "@/lib/policy/demo-policy";
 import { publishVersion } from "@/lib/policy/versions";
+import { StartRolloutInput } from "@/lib/rollouts/schemas";
+import { startRollout } from "@/lib/rollouts/start";
+import { controlRollout } from "@/lib/rollouts/transitions";
 import type { Principal } from "@/lib/auth/principal";
 import type { Role } from "@/lib/auth/permissions";
 import { createGovernor } from "@/lib/sdk";
@@ -153,6 +156,33 @@ describe("action requests and quorum", () => {
     const again = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
     assert.deepEqual([again.body.decision, again.body.primitive], ["allow", "approval"]);
     assert.equal((await detail(approvalId)).livePolicy, null);
+  });
+
+  it("during a rollout an approved action is checked, answered and logged under its session's cohort", async () => {
+    const { approvalId } = await support.decide(refund({ session: "ap-rollout" }));
+    await vote("reviewer1", approvalId);
+    await vote("reviewer2", approvalId);
+    // The candidate moves acme to the free tier; every session is on it.
+    const candidate = structuredClone(DEMO_POLICY) as any;
+    candidate.tenants.acme.tier = "free";
+    const candidateVersion = (await publishVersion({ db: store.prisma, principal: world.principals.editor, document: candidate, reason: "candidate" })).number;
+    await publish(() => {});
+    const head = (await store.prisma.policyVersion.findFirstOrThrow({ orderBy: { number: "desc" } })).number;
+    const started = await startRollout({ db: store.prisma, principal: world.principals.editor, input: StartRolloutInput.parse({ candidateVersion, strategy: "canary", stages: [{ percent: 100, minDurationSec: 3600 }] }) });
+    await waitForGeneration(api.dp, started.generation);
+    const executed = async () => {
+      const run = await support.call("POST", `/api/v1/approvals/${approvalId}/execute`, {});
+      await api.dp.log.flush();
+      const logged = await store.prisma.decisionLog.findUniqueOrThrow({ where: { id: run.body.decisionId } });
+      return { answer: [run.body.decision, run.body.primitive, run.body.cohort, run.body.policyVersion], logged: [logged.decision, logged.primitive, logged.cohort, logged.policyVersion] };
+    };
+    try {
+      assert.deepEqual(await executed(), { answer: ["deny", "not_allowed", "canary", candidateVersion], logged: ["deny", "not_allowed", "canary", candidateVersion] });
+    } finally {
+      const ended = await controlRollout({ db: store.prisma, principal: world.principals.editor, id: started.id, action: "abort", reason: "test over" });
+      await waitForGeneration(api.dp, ended.generation);
+    }
+    assert.deepEqual(await executed(), { answer: ["allow", "approval", "stable", head], logged: ["allow", "approval", "stable", head] });
   });
 
   it("one reject vetoes by default", async () => {

@@ -50,13 +50,12 @@ export async function approvalStatus(dp: DataPlane, principal: Principal, id: st
 export async function executeApproval(dp: DataPlane, principal: Principal, id: string) {
   const executionId = randomUUID();
   const r = await ownRequest(dp, principal, id);
-  const policy = dp.holder.current;
+  // The policy the session's decisions are made under now: during a rollout, its cohort's.
+  const { snapshot: policy, cohort } = route(dp, r.session);
   const live = policy.tools.get(r.tool);
   // Also while pending: the last vote may land between this read and the claim.
-  const routed = route(dp, r.session);
-  const refusal = r.executedAt ? null : policyRefusal(routed.snapshot, routed.cohort, await askedCall(dp.store.prisma, r, () => dp.log.flush()));
+  const refusal = r.executedAt ? null : policyRefusal(policy, cohort, await askedCall(dp.store.prisma, r, () => dp.log.flush()));
   const { result: outcome, generation } = await claimExecution(dp.store.prisma, principal, id, executionId, live ? { kind: live.kind, mutating: policy.mutating.has(r.tool) } : null, refusal);
-  const snap = dp.holder.current;
   const reasons = outcome.allowed
     ? [{ primitive: "approval", message: `Approved by ${outcome.approvers.join(", ")}`, value: outcome.approvers, bound: r.quorum }]
     : [outcome.stop ? { ...outcome.stop, message: outcome.message } : { primitive: "approval", message: outcome.message }];
@@ -73,13 +72,13 @@ export async function executeApproval(dp: DataPlane, principal: Principal, id: s
     decision,
     primitive,
     reasons,
-    policyVersion: snap.policyVersion,
+    policyVersion: policy.policyVersion,
     generation,
-    cohort: "stable",
+    cohort,
     latencyUs: 0,
     tokenId: principal.tokenId ?? null,
     grantId: null,
     failsafe: false,
   });
-  return { decision, decisionId: executionId, policyVersion: snap.policyVersion, generation, cohort: "stable", enforced: true, primitive, reasons, approvalId: id };
+  return { decision, decisionId: executionId, policyVersion: policy.policyVersion, generation, cohort, enforced: true, primitive, reasons, approvalId: id };
 }

@@ -57,3 +57,24 @@ test("the overview tiles show the live policy and count a new approval request, 
   await expect(page).toHaveURL(/\/approvals(\?status=pending)?$/);
   await expect(page.getByRole("heading", { name: "Approvals", level: 1 })).toBeVisible();
 });
+
+test("loading a page renders no other section on the server; the nav prefetches a section on hover", async ({ browser }) => {
+  const page = await newClient(browser);
+  await login(page, "viewer");
+  const rendered: string[] = [];
+  page.on("request", (r) => {
+    const url = new URL(r.url());
+    if (url.searchParams.has("_rsc")) rendered.push(url.pathname);
+  });
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Decisions" })).toBeVisible();
+  await page.waitForTimeout(1500);
+  expect(rendered, "sections prefetched on sight").toEqual([]);
+
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Policy", exact: true }).hover();
+  await expect.poll(() => rendered).toContain("/policy");
+  await nav.getByRole("link", { name: "Policy", exact: true }).click();
+  await expect(page).toHaveURL(/\/policy$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Policy" })).toBeVisible();
+});

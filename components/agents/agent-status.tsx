@@ -1,7 +1,7 @@
 "use client";
 
 import { useQueryClient } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { ago, utc } from "@/components/approvals/format";
 import type { AgentDetail, RecentActivity } from "@/components/agents/types";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { ago, utc } from "@/components/approvals/format";
 import { StageBadge } from "@/components/agents/stage-badge";
 import type { AgentRow, RecentActivity } from "@/components/agents/types";

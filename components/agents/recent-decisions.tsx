@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { auditHref } from "@/components/audit/filters";
 import { ago, utc } from "@/components/approvals/format";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useInfiniteQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useEffect, useId, useState } from "react";
 import { FilterBar } from "@/components/approvals/filter-bar";
 import { approvalsPath, type RequestFilter } from "@/components/approvals/filter-params";

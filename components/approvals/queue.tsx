@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { BulkReject } from "@/components/approvals/bulk-reject";
 import { Countdown } from "@/components/approvals/countdown";

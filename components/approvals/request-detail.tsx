@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import type { ReactNode } from "react";
 import { BlastRadius } from "@/components/approvals/blast-radius";
 import { Countdown } from "@/components/approvals/countdown";

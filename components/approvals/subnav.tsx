@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 
 const ITEMS = [
   { id: "queue", href: "/approvals", label: "Queue" },

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { json, shortHash, utc } from "@/components/audit/format";
 import { auditHref } from "@/components/audit/filters";
 import { canCheckProofs, rootFromProof } from "@/components/audit/proof-check";

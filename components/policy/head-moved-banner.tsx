@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { WarningIcon } from "@/components/ui/icons";
 import { Button } from "@/components/ui/button";
 import type { PolicyVersionRow } from "@/components/policy/types";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { useState } from "react";
 import { LiveStatus } from "@/components/approvals/live-status";
 import { chartPoints, eventsIn, timeDomain } from "@/components/rollouts/chart-data";

@@ -1,6 +1,6 @@
 "use client";
 
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { LiveStatus } from "@/components/approvals/live-status";
 import { utc } from "@/components/rollouts/format";
 import { StartRolloutForm } from "@/components/rollouts/start-form";

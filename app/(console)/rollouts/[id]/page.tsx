@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { Link } from "@/components/ui/link";
 import { RolloutDashboard } from "@/components/rollouts/rollout-dashboard";
 import { PageHeader } from "@/components/ui/page-header";
 import { currentConsoleUser } from "@/lib/auth/console-user";

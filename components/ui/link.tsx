@@ -11,7 +11,7 @@ type Props = Omit<ComponentProps<typeof NextLink>, "href" | "prefetch"> & { href
  * link in view, so each page load rendered the other sections on the server at once (the
  * overview alone asked for 25), on the event loop that answers agents' decisions. Walking nine
  * pages at 40 decisions/s on the embedded store, the decisions slower than 100 ms went from a
- * median of 9 a walk to 3 (docs/BENCHMARKS.md §7). A hover still gives the page a head start.
+ * median of 9 a walk to 3 (docs/BENCHMARKS.md §7a). A hover still gives the page a head start.
  */
 export function Link({ href, onMouseEnter, onFocus, ...props }: Props) {
   const router = useRouter();

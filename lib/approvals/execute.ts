@@ -70,7 +70,8 @@ export async function claimExecution(db: Db, principal: Principal, requestId: st
  * requests (or decisions) that already exist.
  */
 export async function reconcilePendingRequests(tx: Tx, doc: PolicyDocument, version: number): Promise<string[]> {
-  const pending = await tx.actionRequest.findMany({ where: { status: "pending", source: "rule" }, select: { id: true, tool: true } });
+  // In id order, the order every multi-request change locks rows in (bulk reject, expiry sweep).
+  const pending = await tx.actionRequest.findMany({ where: { status: "pending", source: "rule" }, select: { id: true, tool: true }, orderBy: { id: "asc" } });
   const released = pending.filter((r) => !doc.tools[r.tool]?.approval);
   for (const r of released) {
     await tx.actionRequest.update({

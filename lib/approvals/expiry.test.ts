@@ -48,4 +48,14 @@ describe("approval expiry sweep", () => {
     assert.equal(audited.length, flood);
     assert.equal(await store.prisma.webhookDelivery.count({ where: { event: "approval.expired" } }), flood, "one notification per request");
   });
+
+  it("two instances sweeping at once expire each request once", async () => {
+    const expiresAt = new Date(Date.now() - 1000);
+    const base = { agentId: "ops-bot", tenant: "acme", session: "race", tool: "drop_table", source: "rule", quorum: 1, reviewerGroup: "reviewers", policyVersion: 1, generation: 1, expiresAt };
+    await store.prisma.actionRequest.createMany({ data: Array.from({ length: 150 }, (_, i) => ({ ...base, decisionId: `race-${i}` })) });
+    const [a, b] = await Promise.all([expireDue(store.prisma, SYSTEM), expireDue(store.prisma, SYSTEM)]);
+    assert.equal(a + b, 150);
+    const ids = (await store.prisma.actionRequest.findMany({ where: { session: "race" }, select: { id: true, status: true } })).map((r) => (assert.equal(r.status, "expired"), `approval:${r.id}`));
+    assert.equal(await store.prisma.auditEvent.count({ where: { action: "approval.expire", target: { in: ids } } }), 150, "each audited once");
+  });
 });

@@ -85,10 +85,13 @@ export async function expireDue(db: Db, principal: Principal): Promise<number> {
   const alreadyDone = new Error("expired elsewhere");
   const swept = await mutate({ db, principal, permission: null }, async (tx) => {
     const ids = due.map((r) => r.id);
+    // Rows are locked in id order, as a bulk reject and a policy change's reconcile lock them,
+    // so two of these over overlapping requests wait for each other instead of deadlocking.
     const expired = await tx.$queryRaw<{ id: string; agentId: string; tool: string; tenant: string }[]>`
-      UPDATE "ActionRequest" SET "status" = 'expired', "resolvedAt" = "expiresAt", "resolvedBy" = 'system', "resolution" = 'expired before reaching quorum'
-      WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending'
-      RETURNING "id", "agentId", "tool", "tenant"`;
+      WITH locked AS (SELECT "id" FROM "ActionRequest" WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending' ORDER BY "id" FOR UPDATE)
+      UPDATE "ActionRequest" AS r SET "status" = 'expired', "resolvedAt" = r."expiresAt", "resolvedBy" = 'system', "resolution" = 'expired before reaching quorum'
+      FROM locked WHERE r."id" = locked."id"
+      RETURNING r."id", r."agentId", r."tool", r."tenant"`;
     // Another instance expired them all first: roll back rather than audit a non-event.
     if (expired.length === 0) throw alreadyDone;
     await enqueueWebhookBatch(tx, expired.map((r) => ({ event: "approval.expired", message: { ...expiredMessage(r), requestId: r.id } })));

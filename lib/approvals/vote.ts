@@ -15,14 +15,22 @@ export const ActionVoteInput = z.object({
 
 const when = (d: Date | null) => (d ? d.toISOString() : "an unknown time");
 
-/** Marks a pending request expired inside the caller's transaction, with its notification. */
-export async function markExpired(tx: Tx, r: { id: string; agentId: string; tool: string; tenant: string; expiresAt: Date }): Promise<boolean> {
-  const done = await tx.actionRequest.updateMany({ where: { id: r.id, status: "pending" }, data: { status: "expired", resolvedAt: r.expiresAt, resolvedBy: "system", resolution: "expired before reaching quorum" } });
-  if (done.count === 1) await enqueueWebhooks(tx, "approval.expired", { ...expiredMessage(r), requestId: r.id });
-  return done.count === 1;
+/**
+ * Marks the given requests expired where still pending, inside the caller's transaction, with a
+ * notification each, and returns the ones it expired: what an expiry writes, for a vote that
+ * arrives late and for the sweep. Rows are locked in id order, as a bulk reject and a policy
+ * change's reconcile lock them, so changes over overlapping requests wait instead of deadlocking.
+ */
+async function expireRequests(tx: Tx, ids: readonly string[]) {
+  const expired = await tx.$queryRaw<{ id: string; agentId: string; tool: string; tenant: string }[]>`
+    WITH locked AS (SELECT "id" FROM "ActionRequest" WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending' ORDER BY "id" FOR UPDATE)
+    UPDATE "ActionRequest" AS r SET "status" = 'expired', "resolvedAt" = r."expiresAt", "resolvedBy" = 'system', "resolution" = 'expired before reaching quorum'
+    FROM locked WHERE r."id" = locked."id"
+    RETURNING r."id", r."agentId", r."tool", r."tenant"`;
+  const message = (r: (typeof expired)[number]) => slackMessage(`:alarm_clock: Approval for ${r.agentId} → *${r.tool}* (${r.tenant}) expired without a decision.`);
+  await enqueueWebhookBatch(tx, expired.map((r) => ({ event: "approval.expired", message: { ...message(r), requestId: r.id } })));
+  return expired;
 }
-
-const expiredMessage = (r: { agentId: string; tool: string; tenant: string }) => slackMessage(`:alarm_clock: Approval for ${r.agentId} → *${r.tool}* (${r.tenant}) expired without a decision.`);
 
 type Outcome = { kind: "voted"; status: string; approvals: number; rejections: number; required: number } | { kind: "expired"; at: Date };
 
@@ -41,7 +49,7 @@ export async function voteOnActionRequest(opts: { db: Db; principal: Principal; 
       throw new AppError("conflict", `This request was already ${r.status} ${r.resolvedBy ? `by ${r.resolvedBy} ` : ""}at ${when(r.resolvedAt)}${r.resolution ? ` (${r.resolution})` : ""}; it takes no more votes.`);
     }
     if (r.expiresAt.getTime() <= Date.now()) {
-      await markExpired(tx, r);
+      await expireRequests(tx, [r.id]);
       return { result: { kind: "expired", at: r.expiresAt }, audit: { action: "approval.expire", target: `approval:${id}`, after: { status: "expired" }, reason: "a vote arrived after the expiry" } };
     }
     const voter = await tx.user.findUnique({ where: { id: principal.actor.id } });
@@ -84,17 +92,9 @@ export async function expireDue(db: Db, principal: Principal): Promise<number> {
   if (due.length === 0) return 0;
   const alreadyDone = new Error("expired elsewhere");
   const swept = await mutate({ db, principal, permission: null }, async (tx) => {
-    const ids = due.map((r) => r.id);
-    // Rows are locked in id order, as a bulk reject and a policy change's reconcile lock them,
-    // so two of these over overlapping requests wait for each other instead of deadlocking.
-    const expired = await tx.$queryRaw<{ id: string; agentId: string; tool: string; tenant: string }[]>`
-      WITH locked AS (SELECT "id" FROM "ActionRequest" WHERE "id" = ANY(${ids}::text[]) AND "status" = 'pending' ORDER BY "id" FOR UPDATE)
-      UPDATE "ActionRequest" AS r SET "status" = 'expired', "resolvedAt" = r."expiresAt", "resolvedBy" = 'system', "resolution" = 'expired before reaching quorum'
-      FROM locked WHERE r."id" = locked."id"
-      RETURNING r."id", r."agentId", r."tool", r."tenant"`;
+    const expired = await expireRequests(tx, due.map((r) => r.id));
     // Another instance expired them all first: roll back rather than audit a non-event.
     if (expired.length === 0) throw alreadyDone;
-    await enqueueWebhookBatch(tx, expired.map((r) => ({ event: "approval.expired", message: { ...expiredMessage(r), requestId: r.id } })));
     const audit = expired.map((r): AuditDraft => ({ action: "approval.expire", target: `approval:${r.id}`, after: { status: "expired" } }));
     return { result: expired.length, audit: audit as [AuditDraft, ...AuditDraft[]] };
   }).catch((e) => {
